@@ -1,0 +1,85 @@
+/**
+ * The shape of the command table. Every command is declared once with its
+ * arity, flags and key positions; dispatch, arity errors, COMMAND INFO/DOCS,
+ * ACL/auth checks, the read-only-replica check and replication propagation all
+ * read these declarations instead of special-casing commands.
+ */
+import type { Reply } from '../protocol/reply'
+import type { CommandContext } from '../context'
+
+export type CommandFlag =
+  | 'write'
+  | 'readonly'
+  | 'denyoom'
+  | 'admin'
+  | 'pubsub'
+  | 'noscript'
+  | 'blocking'
+  | 'loading'
+  | 'stale'
+  | 'skip_monitor'
+  | 'skip_slowlog'
+  | 'fast'
+  | 'no_auth'
+  | 'may_replicate'
+  | 'no_multi'
+  | 'allow_busy'
+  | 'no_mandatory_keys'
+
+/** Redis's legacy (first, last, step) key positions; `last: -1` means the last argument. */
+export interface KeyPositions {
+  readonly first: number
+  readonly last: number
+  readonly step: number
+}
+
+/** One argument as COMMAND DOCS describes it (what redis-cli builds its hints from). */
+export interface ArgDoc {
+  readonly name: string
+  readonly type:
+    | 'key'
+    | 'string'
+    | 'integer'
+    | 'double'
+    | 'pattern'
+    | 'unix-time'
+    | 'pure-token'
+    | 'oneof'
+    | 'block'
+  readonly token?: string
+  readonly optional?: boolean
+  readonly multiple?: boolean
+  readonly multipleToken?: boolean
+  readonly arguments?: readonly ArgDoc[]
+}
+
+export type CommandGroup =
+  | 'generic'
+  | 'string'
+  | 'list'
+  | 'set'
+  | 'sorted-set'
+  | 'hash'
+  | 'pubsub'
+  | 'transactions'
+  | 'connection'
+  | 'server'
+
+export type CommandHandler = (ctx: CommandContext) => Reply
+
+export interface CommandSpec {
+  /** Lower case, as COMMAND INFO reports it; subcommands are named `parent|sub`. */
+  readonly name: string
+  /** Redis convention, counting the command name: N exact, -N at least N. */
+  readonly arity: number
+  readonly flags: readonly CommandFlag[]
+  readonly keys?: KeyPositions
+  readonly group: CommandGroup
+  readonly summary: string
+  readonly since: string
+  readonly complexity?: string
+  readonly args?: readonly ArgDoc[]
+  /** Absent only on container commands (CLIENT, CONFIG, COMMAND …) that dispatch to `subcommands`. */
+  readonly handler?: CommandHandler
+  readonly subcommands?: readonly CommandSpec[]
+}

@@ -1,0 +1,58 @@
+/**
+ * What a command handler sees. Implemented by server.ts (ServerContext,
+ * ClientState) and store/ (Database). Handlers get everything through `ctx`,
+ * never through module-level state, so a test can build a context directly.
+ */
+import type { Database } from './store/database'
+
+/** Read access to the live configuration (the directive table in shared/ decides names and types). */
+export interface ConfigView {
+  /** Current value as CONFIG GET prints it; undefined for an unknown name. */
+  get(name: string): string | undefined
+  /** Numeric directives (memory units already resolved to bytes). */
+  number(name: string): number
+  bool(name: string): boolean
+}
+
+export interface ServerStats {
+  totalConnectionsReceived: number
+  totalCommandsProcessed: number
+  keyspaceHits: number
+  keyspaceMisses: number
+  expiredKeys: number
+  evictedKeys: number
+  rejectedConnections: number
+  totalNetInputBytes: number
+  totalNetOutputBytes: number
+}
+
+export interface ServerContext {
+  readonly databases: readonly Database[]
+  readonly stats: ServerStats
+  readonly config: ConfigView
+  /** Writes since the last successful save (INFO rdb_changes_since_last_save). */
+  dirty: number
+  /** Milliseconds since the epoch, cached once per event-loop turn as Redis caches mstime. */
+  now(): number
+}
+
+export interface ClientState {
+  readonly id: number
+  name: string
+  /** Index of the selected database. */
+  db: number
+  /** 2 until the client says `HELLO 3`. */
+  protocol: 2 | 3
+  authenticated: boolean
+  /** Set by QUIT / CLIENT KILL: close once pending replies are written. */
+  closeAfterReply: boolean
+}
+
+export interface CommandContext {
+  /** argv[0] is the command name as the client typed it. */
+  readonly argv: readonly Buffer[]
+  readonly client: ClientState
+  readonly server: ServerContext
+  /** The client's selected database. */
+  readonly db: Database
+}

@@ -1,0 +1,50 @@
+/**
+ * The one contract between the renderer and the main process.
+ *
+ * Both transports carry exactly these shapes: Electron IPC (through the
+ * preload's `window.tandem`) and web mode's WebSocket. Everything here is plain
+ * JSON-serialisable data; no Node, Electron or DOM types.
+ */
+import type { NodeView, ConsoleReply, NodeCreateRequest } from './types'
+
+/** Request/response calls: `method` → params and result. */
+export interface ApiMethods {
+  /** Every node the user defined, with its latest status. */
+  'fleet.list': { params: Record<string, never>; result: NodeView[] }
+  /** Create a local node (port chosen automatically when omitted) and start it. */
+  'node.create': { params: NodeCreateRequest; result: NodeView }
+  'node.start': { params: { id: string }; result: NodeView }
+  'node.stop': { params: { id: string }; result: NodeView }
+  /** Stops the node if it runs and forgets it (its folder is deleted). */
+  'node.remove': { params: { id: string }; result: { removed: true } }
+  /** Run one command (already split into arguments) against a node. */
+  'console.exec': { params: { id: string; argv: string[] }; result: ConsoleReply }
+}
+
+export type ApiMethod = keyof ApiMethods
+export type ApiParams<M extends ApiMethod> = ApiMethods[M]['params']
+export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result']
+
+/** Events pushed from main to every connected renderer. */
+export interface ApiEvents {
+  /** The fleet or any node's status changed: the whole list, cheap enough at desktop scale. */
+  'fleet.changed': NodeView[]
+}
+export type ApiEvent = keyof ApiEvents
+
+/** What a renderer can call: implemented by main/control, exposed by main/app (IPC) and main/web (WebSocket). */
+export interface TandemApi {
+  call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>>
+  on<E extends ApiEvent>(event: E, listener: (payload: ApiEvents[E]) => void): () => void
+}
+
+/** Wire frames of the WebSocket transport (IPC uses the same method/params/result). */
+export type WireRequest = { kind: 'call'; id: number; method: ApiMethod; params: unknown }
+export type WireResponse =
+  | { kind: 'result'; id: number; ok: true; result: unknown }
+  | { kind: 'result'; id: number; ok: false; error: string }
+  | { kind: 'event'; event: ApiEvent; payload: unknown }
+
+/** Electron IPC channel names, derived so they cannot drift from the contract. */
+export const IPC_CALL_CHANNEL = 'tandem:call'
+export const IPC_EVENT_CHANNEL = 'tandem:event'
