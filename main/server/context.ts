@@ -56,3 +56,11 @@ export interface CommandContext {
   /** The client's selected database. */
   readonly db: Database
 }
+
+/** Redis's log levels; the logger (log.ts) prints them in Redis's line format. */
+export interface Logger {
+  debug(message: string): void
+  verbose(message: string): void
+  notice(message: string): void
+  warning(message: string): void
+}

@@ -1,0 +1,2 @@
+// Stub: replaced by the Electron-glue owner.
+export {}

@@ -1,0 +1,2 @@
+// Stub: replaced by the renderer owner.
+export {}
