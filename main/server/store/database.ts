@@ -1,20 +1,379 @@
 /**
- * PLACEHOLDER written by the lead so server.ts and the commands can type-check
- * against one shape; the store owner replaces the body. Keep these members.
+ * One Redis database (SELECT index): the keyspace, the expiry map and the
+ * hooks WATCH and replication build on.
+ *
+ * For the server core:
+ *   `createDatabases(count, host)` builds the `databases` array (count from the
+ *   `databases` directive, 16 by default). `host` is anything with `now()` and
+ *   `stats` — the ServerContext itself satisfies it — so lazy expiry reads the
+ *   cached per-turn clock and counts `expired_keys`, and lookups count
+ *   `keyspace_hits/misses`. Call `db.activeExpireCycle(now, budgetMs)` from the
+ *   cron (Redis runs it 10 times a second with a 25 ms budget per call spread
+ *   over the databases).
+ *
+ * Keys are byte strings: a key's bytes become a latin1 JS string (one char per
+ * byte, so the mapping is exact and Map hashing works); values keep Buffers.
+ *
+ * Expiry follows db.c: a key whose expire time is strictly before `now()` is
+ * logically gone. Every lookup expires it first (lazy expiry); the active cycle
+ * (expire.c) walks the keys with a TTL so keys nobody touches disappear too.
  */
-export interface Database {
-  readonly index: number
-  /** Keys, counting ones logically expired but not yet reclaimed is NOT allowed: expire lazily first. */
-  size(): number
-  /** Keys that carry a TTL (INFO keyspace `expires=`). */
-  expiresSize(): number
-  /** Average remaining TTL in ms of keys with one, 0 when none (INFO keyspace `avg_ttl=`). */
-  avgTtl(): number
-  /** Remove every key. */
-  flush(): void
+import { ScanTable } from './scan-table'
+import type { RedisValue, ValueType } from './values'
+
+export type { RedisValue, ValueType } from './values'
+
+export interface KeyspaceStats {
+  keyspaceHits: number
+  keyspaceMisses: number
+  expiredKeys: number
+}
+
+/**
+ * What happens to a logically expired key when someone looks it up:
+ * 'delete' (a master), 'hide' (a replica: report it missing but wait for the
+ * master's DEL), 'keep' (a replica applying its master's stream: the key still
+ * exists until the master says otherwise).
+ */
+export type ExpiryPolicy = 'delete' | 'hide' | 'keep'
+
+export interface KeyspaceHost {
+  now(): number
+  readonly stats: KeyspaceStats
+  /** Defaults to 'delete'. Replication switches it for replicas. */
+  expiryPolicy?(): ExpiryPolicy
+}
+
+export type KeyInput = Buffer | string
+
+/** Latin1 maps each byte to one UTF-16 code unit, so this is exact both ways. */
+export function keyString(key: KeyInput): string {
+  return typeof key === 'string' ? key : key.toString('latin1')
+}
+
+export function keyBuffer(key: string): Buffer {
+  return Buffer.from(key, 'latin1')
+}
+
+/** expire.c constants (Redis 7.0, active-expire-effort 1). */
+const KEYS_PER_LOOP = 20
+const ACCEPTABLE_STALE_PERCENT = 10
+
+export class Database {
+  private readonly dict = new Map<string, RedisValue>()
+  private readonly expires = new Map<string, number>()
+  /** Bucket layouts for SCAN/RANDOMKEY over keys and for the active cycle over expires. */
+  private readonly keyTable = new ScanTable()
+  private readonly expireTable = new ScanTable()
+  /** Sum of (expire time - epochBase) over `expires`, for an exact avg_ttl without a walk. */
+  private expireSum = 0
+  private readonly epochBase: number
+  private expireCursor = 0
+
+  /** Bumped on every signalled modification: a cheap "did anything change" for callers that poll. */
+  version = 0
+  /** Called for every key a write touched (signalModifiedKey) and for expired keys: WATCH hooks here. */
+  readonly modifiedListeners: ((db: Database, key: string) => void)[] = []
+  /** Called when a key is reclaimed by expiry, so a master can propagate DEL to replicas and the AOF. */
+  readonly expiredListeners: ((db: Database, key: string) => void)[] = []
+  /** Called after FLUSHDB/FLUSHALL emptied this database. */
+  readonly flushListeners: ((db: Database) => void)[] = []
+
+  constructor(
+    readonly index: number,
+    private readonly host: KeyspaceHost,
+  ) {
+    this.epochBase = host.now()
+  }
+
+  // ---- lookups -----------------------------------------------------------
+
+  /** lookupKeyRead: expires lazily and counts a keyspace hit or miss. */
+  lookupRead(key: KeyInput): RedisValue | undefined {
+    const value = this.lookupWrite(key)
+    if (value) this.host.stats.keyspaceHits++
+    else this.host.stats.keyspaceMisses++
+    return value
+  }
+
+  /** lookupKeyWrite: expires lazily, no statistics. */
+  lookupWrite(key: KeyInput): RedisValue | undefined {
+    const k = keyString(key)
+    if (this.expireIfNeeded(k)) return undefined
+    return this.dict.get(k)
+  }
+
+  /** The stored value regardless of expiry (persistence, debugging). */
+  peek(key: KeyInput): RedisValue | undefined {
+    return this.dict.get(keyString(key))
+  }
+
+  /** Same as lookupWrite but true/false; for EXISTS-like checks that must not count stats. */
+  has(key: KeyInput): boolean {
+    return this.lookupWrite(key) !== undefined
+  }
+
+  // ---- writes ------------------------------------------------------------
+
   /**
-   * Active expiry: sample keys with a TTL and delete expired ones, at most
-   * `budgetMs` of work. Returns how many were deleted.
+   * setKey: store `value`, replacing any previous value. The TTL is dropped
+   * unless `keepTtl`. Signals the modification.
    */
-  activeExpireCycle(now: number, budgetMs: number): number
+  set(key: KeyInput, value: RedisValue, keepTtl = false): void {
+    const k = keyString(key)
+    this.expireIfNeeded(k)
+    if (!this.dict.has(k)) this.keyTable.add(k)
+    this.dict.set(k, value)
+    if (!keepTtl) this.dropExpire(k)
+    this.signalModified(k)
+  }
+
+  /**
+   * Replace the value of an existing key in place, keeping its TTL (APPEND,
+   * INCR, SETRANGE…). The caller signals the modification when it is done.
+   */
+  overwrite(key: KeyInput, value: RedisValue): void {
+    const k = keyString(key)
+    if (!this.dict.has(k)) this.keyTable.add(k)
+    this.dict.set(k, value)
+  }
+
+  /** dbDelete after expireIfNeeded: false when the key did not (logically) exist. */
+  delete(key: KeyInput): boolean {
+    const k = keyString(key)
+    if (this.expireIfNeeded(k)) return false
+    if (!this.remove(k)) return false
+    this.signalModified(k)
+    return true
+  }
+
+  /** Remove every key (FLUSHDB). */
+  flush(): void {
+    this.dict.clear()
+    this.expires.clear()
+    this.keyTable.clear()
+    this.expireTable.clear()
+    this.expireSum = 0
+    this.expireCursor = 0
+    this.version++
+    for (const listener of this.flushListeners) listener(this)
+  }
+
+  /** signalModifiedKey: a write changed `key`. */
+  signalModified(key: KeyInput): void {
+    const k = keyString(key)
+    this.version++
+    for (const listener of this.modifiedListeners) listener(this, k)
+  }
+
+  // ---- expiry ------------------------------------------------------------
+
+  /** Absolute expire time in ms, or undefined when the key has no TTL (or does not exist). */
+  getExpire(key: KeyInput): number | undefined {
+    return this.expires.get(keyString(key))
+  }
+
+  /** setExpire: the key must exist. `at` is an absolute unix time in ms. */
+  setExpire(key: KeyInput, at: number): void {
+    const k = keyString(key)
+    if (!this.dict.has(k)) throw new Error('setExpire on a missing key')
+    const previous = this.expires.get(k)
+    if (previous === undefined) this.expireTable.add(k)
+    else this.expireSum -= previous - this.epochBase
+    this.expires.set(k, at)
+    this.expireSum += at - this.epochBase
+  }
+
+  /** removeExpire: true when the key had a TTL. */
+  removeExpire(key: KeyInput): boolean {
+    return this.dropExpire(keyString(key))
+  }
+
+  /** Keys, after reclaiming every logically expired one (so DBSIZE never counts the dead). */
+  size(): number {
+    this.reclaimExpired()
+    return this.visibleCount()
+  }
+
+  expiresSize(): number {
+    this.reclaimExpired()
+    return this.policy() === 'delete' ? this.expires.size : this.visibleExpiresCount()
+  }
+
+  /** Average remaining TTL in ms over keys with one, 0 when none (INFO keyspace avg_ttl). */
+  avgTtl(): number {
+    if (this.expires.size === 0) return 0
+    const now = this.host.now()
+    const avg = this.expireSum / this.expires.size + this.epochBase - now
+    return Math.max(0, Math.round(avg))
+  }
+
+  /**
+   * expire.c activeExpireCycle for one database (slow cycle, effort 1): walk
+   * the expires table from where the last call stopped, 20 keys per round, and
+   * keep going while more than 10% of a round was expired and the time budget
+   * lasts. Returns the number of keys deleted.
+   */
+  activeExpireCycle(now: number, budgetMs: number): number {
+    if (this.policy() !== 'delete') return 0
+    const started = performance.now()
+    let deleted = 0
+    let iteration = 0
+    for (;;) {
+      const total = this.expires.size
+      if (total === 0) {
+        this.expireCursor = 0
+        break
+      }
+      const wanted = Math.min(total, KEYS_PER_LOOP)
+      const maxBuckets = wanted * 20
+      let sampled = 0
+      let expired = 0
+      let buckets = 0
+      while (sampled < wanted && buckets < maxBuckets) {
+        const batch: string[] = []
+        this.expireCursor = this.expireTable.scanBucket(this.expireCursor, (k) => batch.push(k))
+        buckets++
+        for (const k of batch) {
+          sampled++
+          const at = this.expires.get(k)
+          if (at !== undefined && now > at) {
+            this.expireKey(k)
+            expired++
+          }
+        }
+        if (this.expireCursor === 0) break
+      }
+      deleted += expired
+      iteration++
+      if ((iteration & 0xf) === 0 && performance.now() - started > budgetMs) break
+      if (sampled === 0 || (expired * 100) / sampled <= ACCEPTABLE_STALE_PERCENT) break
+    }
+    return deleted
+  }
+
+  // ---- iteration ---------------------------------------------------------
+
+  /** One SCAN step over the key buckets; keys are returned unfiltered (the command filters and expires). */
+  scan(cursor: number, count: number): { cursor: number; keys: string[] } {
+    const keys: string[] = []
+    // dbScan's bound: COUNT is a hint, capped at 10 bucket visits per requested key.
+    let maxIterations = count * 10
+    do {
+      cursor = this.keyTable.scanBucket(cursor, (k) => keys.push(k))
+    } while (cursor !== 0 && maxIterations-- > 0 && keys.length < count)
+    return { cursor, keys }
+  }
+
+  /** Every key that is not logically expired (KEYS does not reclaim, it only filters). */
+  *liveKeys(): IterableIterator<string> {
+    const now = this.host.now()
+    for (const k of this.dict.keys()) {
+      const at = this.expires.get(k)
+      if (at === undefined || !(now > at) || this.policy() === 'keep') yield k
+    }
+  }
+
+  /** All stored entries, expired or not, for persistence. */
+  entries(): IterableIterator<[string, RedisValue]> {
+    return this.dict.entries()
+  }
+
+  /**
+   * dbRandomKey: a random key, reclaiming expired picks on the way. When every
+   * key has a TTL and expiry cannot delete (a replica), give up after 100
+   * expired picks and return one anyway, as Redis does.
+   */
+  randomKey(random: () => number = Math.random): string | undefined {
+    let expiredPicks = 0
+    for (;;) {
+      const k = this.keyTable.randomKey(random)
+      if (k === undefined) return undefined
+      const at = this.expires.get(k)
+      if (at === undefined) return k
+      if (this.policy() !== 'delete' && this.expires.size === this.dict.size && ++expiredPicks >= 100) return k
+      if (!this.expireIfNeeded(k)) return k
+    }
+  }
+
+  /** The TYPE name of a value. */
+  static typeName(value: RedisValue): ValueType {
+    return value.type
+  }
+
+  // ---- internals ---------------------------------------------------------
+
+  private policy(): ExpiryPolicy {
+    return this.host.expiryPolicy?.() ?? 'delete'
+  }
+
+  /**
+   * expireIfNeeded: true when the key is logically expired (and, on a master,
+   * now deleted). A key expiring exactly at `now` is still alive, as in Redis.
+   */
+  private expireIfNeeded(k: string): boolean {
+    const at = this.expires.get(k)
+    if (at === undefined) return false
+    if (!(this.host.now() > at)) return false
+    const policy = this.policy()
+    if (policy === 'keep') return false
+    if (policy === 'hide') return true
+    this.expireKey(k)
+    return true
+  }
+
+  private expireKey(k: string): void {
+    this.remove(k)
+    this.host.stats.expiredKeys++
+    this.signalModified(k)
+    for (const listener of this.expiredListeners) listener(this, k)
+  }
+
+  private remove(k: string): boolean {
+    if (!this.dict.delete(k)) return false
+    this.keyTable.delete(k)
+    this.dropExpire(k)
+    return true
+  }
+
+  private dropExpire(k: string): boolean {
+    const at = this.expires.get(k)
+    if (at === undefined) return false
+    this.expires.delete(k)
+    this.expireTable.delete(k)
+    this.expireSum -= at - this.epochBase
+    if (this.expires.size === 0) this.expireSum = 0
+    return true
+  }
+
+  /** Delete every logically expired key now (master only). O(keys with a TTL). */
+  private reclaimExpired(): void {
+    if (this.policy() !== 'delete' || this.expires.size === 0) return
+    const now = this.host.now()
+    const dead: string[] = []
+    for (const [k, at] of this.expires) if (now > at) dead.push(k)
+    for (const k of dead) this.expireKey(k)
+  }
+
+  private visibleCount(): number {
+    if (this.policy() !== 'hide') return this.dict.size
+    return this.dict.size - this.countExpired()
+  }
+
+  private visibleExpiresCount(): number {
+    if (this.policy() !== 'hide') return this.expires.size
+    return this.expires.size - this.countExpired()
+  }
+
+  private countExpired(): number {
+    const now = this.host.now()
+    let n = 0
+    for (const at of this.expires.values()) if (now > at) n++
+    return n
+  }
+}
+
+/** The server's databases, 0..count-1, sharing one clock and stats block. */
+export function createDatabases(count: number, host: KeyspaceHost): Database[] {
+  return Array.from({ length: count }, (_, index) => new Database(index, host))
 }
