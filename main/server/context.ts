@@ -4,6 +4,7 @@
  * never through module-level state, so a test can build a context directly.
  */
 import type { Database } from './store/database'
+import type { ServerCore } from './core'
 
 /** Read access to the live configuration (the directive table in shared/ decides names and types). */
 export interface ConfigView {
@@ -34,6 +35,10 @@ export interface ServerContext {
   dirty: number
   /** Milliseconds since the epoch, cached once per event-loop turn as Redis caches mstime. */
   now(): number
+  /** CONFIG RESETSTAT: zero the counters INFO stats reports. */
+  resetStats(): void
+  /** Clients, command table, identity, INFO sections, shutdown (core.ts; implemented by server.ts). */
+  readonly core: ServerCore
 }
 
 export interface ClientState {

@@ -1,0 +1,56 @@
+/**
+ * Server-wide facilities the connection and server commands need beyond the
+ * keyspace: the client registry, the command table, identity (run id,
+ * replication id), INFO sections and shutdown. server.ts implements it;
+ * handlers reach it as `ctx.server.core`, so a unit test can supply a fake.
+ */
+import type { ClientState, Logger } from './context'
+import type { Reply } from './protocol/reply'
+import type { CommandTable } from './dispatch'
+
+/** A connected client as CLIENT LIST / CLIENT KILL see it. */
+export interface ClientHandle extends ClientState {
+  /** Peer `ip:port` as Redis prints it (IPv6 without brackets). */
+  readonly addr: string
+  /** Local `ip:port` the client connected to. */
+  readonly laddr: string
+  readonly kind: 'normal' | 'master' | 'replica' | 'pubsub'
+}
+
+export interface ShutdownRequest {
+  save: boolean | undefined
+  now: boolean
+  force: boolean
+  abort: boolean
+}
+
+/** Lines of one INFO section (`field:value`), without the `# Name` header. */
+export type InfoSectionRenderer = () => readonly string[]
+
+export interface ServerCore {
+  readonly commands: CommandTable
+  readonly log: Logger
+  /** Milliseconds since the epoch when the server started. */
+  readonly startedAt: number
+  /** 40 hex chars, new at every start (INFO run_id). */
+  readonly runId: string
+  /** Replication id (INFO master_replid); the replication layer may replace it. */
+  replId: string
+  replId2: string
+  /** Absolute path of the config file, '' when started without one. */
+  readonly configFile: string
+  /** The port actually listened on. */
+  readonly tcpPort: number
+  /** The password of the default user, '' when none is required. */
+  password(): string
+  clients(): readonly ClientHandle[]
+  /** One CLIENT LIST / CLIENT INFO line, without the trailing newline. */
+  describeClient(client: ClientState): string
+  /** Closes the client after its pending replies (CLIENT KILL, QUIT). */
+  killClient(client: ClientState): void
+  /** Replaces or adds an INFO section (replication, persistence …) owned by another layer. */
+  setInfoSection(name: string, render: InfoSectionRenderer): void
+  infoSection(name: string): InfoSectionRenderer | undefined
+  /** SHUTDOWN: an error reply when refused, otherwise the server goes away and nothing is replied. */
+  shutdown(request: ShutdownRequest): Reply
+}

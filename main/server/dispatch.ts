@@ -1,0 +1,101 @@
+/**
+ * The command table and the checks every command goes through before its
+ * handler runs, in processCommand's order: lookup (with subcommands), arity,
+ * authentication. Only the declarations in the table drive these checks.
+ */
+import type { CommandSpec } from './commands/types'
+import type { CommandContext } from './context'
+import type { Reply } from './protocol/reply'
+import { ERR_NOAUTH, error, errWrongArity, errUnknownSubcommand } from './protocol/replies'
+
+export class CommandTable {
+  private readonly byName = new Map<string, CommandSpec>()
+  private readonly subsByParent = new Map<CommandSpec, Map<string, CommandSpec>>()
+
+  constructor(readonly specs: readonly CommandSpec[]) {
+    for (const spec of specs) {
+      if (this.byName.has(spec.name)) throw new Error(`command ${spec.name} declared twice`)
+      this.byName.set(spec.name, spec)
+      if (spec.subcommands) {
+        const subs = new Map<string, CommandSpec>()
+        for (const sub of spec.subcommands) subs.set(sub.name.slice(sub.name.indexOf('|') + 1), sub)
+        this.subsByParent.set(spec, subs)
+      }
+    }
+  }
+
+  /** A top-level command by name, case-insensitively. */
+  get(name: string): CommandSpec | undefined {
+    return this.byName.get(name.toLowerCase())
+  }
+
+  /** Redis's lookupCommand: the subcommand when argv names a container and has a second word. */
+  lookup(argv: readonly Buffer[]): CommandSpec | undefined {
+    const base = this.get(argv[0].toString())
+    if (!base || !base.subcommands || argv.length === 1) return base
+    return this.subsByParent.get(base)?.get(argv[1].toString().toLowerCase())
+  }
+
+  /** Every command and subcommand, as COMMAND COUNT counts them (containers count once). */
+  get size(): number {
+    return this.byName.size
+  }
+}
+
+/** `name` as Redis's fullname: `client|setname` for subcommands. */
+export function fullName(spec: CommandSpec): string {
+  return spec.name
+}
+
+function arityOk(spec: CommandSpec, argc: number): boolean {
+  return spec.arity > 0 ? argc === spec.arity : argc >= -spec.arity
+}
+
+/** Redis's rejectCommandFormat: error texts cannot carry newlines. */
+function reject(text: string): Reply {
+  return error(text.replace(/[\r\n]/g, ' '))
+}
+
+function unknownCommand(argv: readonly Buffer[]): Reply {
+  let args = ''
+  for (let i = 1; i < argv.length && args.length < 128; i++) {
+    args += `'${argv[i].toString().slice(0, 128 - args.length)}' `
+  }
+  return reject(`ERR unknown command '${argv[0].toString().slice(0, 128)}', with args beginning with: ${args}`)
+}
+
+export interface DispatchResult {
+  readonly reply: Reply
+  /** The command that ran (or was rejected after lookup), for stats and CLIENT LIST `cmd=`. */
+  readonly spec: CommandSpec | undefined
+  /** True when the handler ran (counts toward total_commands_processed). */
+  readonly executed: boolean
+}
+
+export function dispatch(table: CommandTable, ctx: CommandContext, authRequired: boolean): DispatchResult {
+  const argv = ctx.argv
+  const spec = table.lookup(argv)
+  if (!spec) {
+    const base = table.get(argv[0].toString())
+    if (base?.subcommands) {
+      return {
+        reply: reject(errUnknownSubcommandText(argv[1].toString().slice(0, 128), argv[0].toString())),
+        spec: undefined,
+        executed: false,
+      }
+    }
+    return { reply: unknownCommand(argv), spec: undefined, executed: false }
+  }
+  if (!arityOk(spec, argv.length)) return { reply: errWrongArity(spec.name), spec, executed: false }
+  if (authRequired && !spec.flags.includes('no_auth')) return { reply: ERR_NOAUTH, spec, executed: false }
+  if (!spec.handler) {
+    // A container called with a subcommand it lacks was handled above; this is a bare container.
+    return { reply: errWrongArity(spec.name), spec, executed: false }
+  }
+  return { reply: spec.handler(ctx), spec, executed: true }
+}
+
+function errUnknownSubcommandText(sub: string, command: string): string {
+  const reply = errUnknownSubcommand(sub, command)
+  return reply.t === 'error' ? reply.v : ''
+}
