@@ -1,0 +1,61 @@
+/**
+ * The differential test: test/differential/core.redis runs against
+ * tandem-server and a real redis-server 7, once in RESP2 and once after
+ * `HELLO 3`, on fresh servers each time, and every reply must match byte for
+ * byte (or by shape where the output is inherently variable).
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { REPO_ROOT, hasRealRedis, startRedis, startTandem, type RunningServer } from '../helpers/processes'
+import { formatMismatches, runScript, type Protocol } from '../differential/harness'
+import { countCommands, parseScript } from '../differential/script'
+import { RespConnection } from '../differential/resp-client'
+
+const SCRIPT_FILE = 'test/differential/core.redis'
+const steps = parseScript(readFileSync(join(REPO_ROOT, SCRIPT_FILE)))
+const PROTOCOLS: Protocol[] = [2, 3]
+
+const running: RunningServer[] = []
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.stop()))
+})
+
+async function start(kind: 'tandem' | 'redis'): Promise<RunningServer> {
+  const server = kind === 'tandem' ? await startTandem(['--save', '']) : await startRedis()
+  running.push(server)
+  return server
+}
+
+describe.runIf(hasRealRedis())('differential script', () => {
+  it('covers at least 200 commands', () => {
+    expect(countCommands(steps)).toBeGreaterThanOrEqual(200)
+  })
+
+  // The script must be deterministic: two real Redis servers agree on every line.
+  // If this fails, the script (not tandem-server) has a line that needs a directive.
+  it.each(PROTOCOLS)('two real Redis servers agree on every line (RESP%i)', async (protocol) => {
+    const [a, b] = await Promise.all([start('redis'), start('redis')])
+    const result = await runScript(steps, { name: 'redis A', port: a.port }, { name: 'redis B', port: b.port }, protocol)
+    expect(formatMismatches(result, SCRIPT_FILE, { subject: 'redis A', reference: 'redis B' })).toBe('')
+    expect(result.commands).toBe(countCommands(steps))
+  })
+
+  it('reports a server whose replies differ', async () => {
+    const [a, b] = await Promise.all([start('redis'), start('redis')])
+    const tamper = new RespConnection(a.port)
+    await tamper.send([Buffer.from('SET'), Buffer.from('probe'), Buffer.from('tampered')])
+    tamper.close()
+    const probe = parseScript(Buffer.from('GET probe\n@unordered KEYS *\n@ttl-range 5 TTL probe\n'))
+    const result = await runScript(probe, { name: 'a', port: a.port }, { name: 'b', port: b.port }, 3)
+    expect(result.mismatches.map((m) => m.line)).toEqual([1, 2, 3])
+    expect(formatMismatches(result, 'probe', { subject: 'a', reference: 'b' })).toContain('"$8\\r\\ntampered\\r\\n"')
+  })
+
+  it.each(PROTOCOLS)('tandem-server replies exactly like Redis 7 (RESP%i)', async (protocol) => {
+    const [tandem, redis] = await Promise.all([start('tandem'), start('redis')])
+    const result = await runScript(steps, { name: 'tandem', port: tandem.port }, { name: 'redis', port: redis.port }, protocol)
+    expect(formatMismatches(result, SCRIPT_FILE, { subject: 'tandem', reference: 'redis' })).toBe('')
+    expect(result.commands).toBe(countCommands(steps))
+  })
+})
