@@ -20,6 +20,8 @@ export interface NodeCreateRequest {
   name?: string
   /** Omitted: a free port is chosen. */
   port?: number
+  /** Extra redis.conf directives (e.g. `replicaof`); Tandem's own (port, bind, dir, logfile) are refused. */
+  config?: Record<string, string>
 }
 
 /** What the monitor last saw of a node. */

@@ -1,0 +1,127 @@
+/**
+ * Polls every watched node once per interval over ioredis (INFO + ROLE) and
+ * reports what it saw. A node that does not answer is reported, never thrown:
+ * the monitor must outlive any server.
+ */
+import { EventEmitter } from 'node:events'
+import { Redis } from 'ioredis'
+import { parseInfo, roleFromRoleReply, type InfoFields } from './info'
+import type { ReplicationRole } from '../../shared/types'
+
+export interface MonitorTarget {
+  id: string
+  host: string
+  port: number
+}
+
+export type PollResult =
+  | { id: string; live: true; fields: InfoFields; role: ReplicationRole; at: number }
+  | { id: string; live: false; error: string; at: number }
+
+interface MonitorEvents {
+  poll: [PollResult]
+}
+
+interface Watched {
+  target: MonitorTarget
+  client: Redis | null
+  inFlight: Promise<PollResult | undefined> | null
+}
+
+export class Monitor extends EventEmitter<MonitorEvents> {
+  private watched = new Map<string, Watched>()
+  private timer: NodeJS.Timeout | null = null
+
+  constructor(private readonly intervalMs = 1000) {
+    super()
+  }
+
+  start(): void {
+    if (this.timer) return
+    this.timer = setInterval(() => this.pollAll(), this.intervalMs)
+    this.timer.unref()
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+    for (const id of [...this.watched.keys()]) this.unwatch(id)
+  }
+
+  watch(target: MonitorTarget): void {
+    const existing = this.watched.get(target.id)
+    if (existing && existing.target.host === target.host && existing.target.port === target.port) return
+    if (existing) this.unwatch(target.id)
+    this.watched.set(target.id, { target, client: null, inFlight: null })
+  }
+
+  unwatch(id: string): void {
+    const w = this.watched.get(id)
+    if (!w) return
+    this.watched.delete(id)
+    w.client?.disconnect()
+  }
+
+  /** Poll one node now (also used right after a start so the UI need not wait a second). */
+  pollNow(id: string): Promise<PollResult | undefined> {
+    const w = this.watched.get(id)
+    if (!w) return Promise.resolve(undefined)
+    // A poll already running answers this request too.
+    if (w.inFlight) return w.inFlight
+    w.inFlight = this.pollOnce(w).then((result) => {
+      w.inFlight = null
+      // The node may have been unwatched (stopped, removed) while we waited.
+      if (this.watched.get(id) !== w) return undefined
+      this.emit('poll', result)
+      return result
+    })
+    return w.inFlight
+  }
+
+  private pollAll(): void {
+    for (const id of this.watched.keys()) void this.pollNow(id)
+  }
+
+  private clientFor(w: Watched): Redis {
+    if (w.client && w.client.status !== 'end') return w.client
+    const client = new Redis({
+      host: w.target.host,
+      port: w.target.port,
+      lazyConnect: true,
+      protocol: 2,
+      connectTimeout: 1000,
+      commandTimeout: 2000,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: true,
+      // No background reconnect loop: the next poll reconnects.
+      retryStrategy: () => null,
+    })
+    client.on('error', () => {})
+    w.client = client
+    return client
+  }
+
+  private async pollOnce(w: Watched): Promise<PollResult> {
+    const id = w.target.id
+    const client = this.clientFor(w)
+    try {
+      if (client.status === 'wait') await client.connect()
+      const infoText = await client.info()
+      let role: ReplicationRole = 'unknown'
+      try {
+        role = roleFromRoleReply(await client.call('ROLE'))
+      } catch {
+        // Servers without ROLE: INFO's role field is enough.
+      }
+      return { id, live: true, fields: parseInfo(infoText), role, at: Date.now() }
+    } catch (e) {
+      client.disconnect()
+      w.client = null
+      return { id, live: false, error: oneLine((e as Error).message), at: Date.now() }
+    }
+  }
+}
+
+function oneLine(text: string): string {
+  return text.split('\n')[0].trim() || 'no answer'
+}
