@@ -91,6 +91,8 @@ export interface DirectiveSpec {
   readonly sensitive?: boolean
   /** Not matched by CONFIG GET patterns, only by its exact name (Redis's HIDDEN_CONFIG). */
   readonly hidden?: boolean
+  /** CONFIG SET refused unless enable-protected-configs allows it (Redis's PROTECTED_CONFIG). */
+  readonly protected?: boolean
   /** Only meaningful in a config file (include, rename-command …): CONFIG GET/SET don't know it. */
   readonly fileOnly?: boolean
 }
@@ -202,9 +204,9 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   bool('rdbcompression', true, 'persistence', true, 'Compress strings in the RDB with LZF', ON),
   bool('rdbchecksum', true, 'persistence', false, 'Append a CRC64 checksum to the RDB', ON),
   oneOf('sanitize-dump-payload', ['no', 'yes', 'clients'], 'no', 'persistence', true, 'Deep-check RDB/RESTORE payloads'),
-  str('dbfilename', 'dump.rdb', 'persistence', true, 'Name of the RDB file', ON),
+  str('dbfilename', 'dump.rdb', 'persistence', true, 'Name of the RDB file', { protected: true, ...ON }),
   bool('rdb-del-sync-files', false, 'persistence', true, 'Delete RDB files used only for replication'),
-  d('dir', 'dir', '', 'persistence', true, 'Working directory: RDB and AOF files go here', ON),
+  d('dir', 'dir', '', 'persistence', true, 'Working directory: RDB and AOF files go here', { protected: true, ...ON }),
   bool('rdb-save-incremental-fsync', true, 'persistence', true, 'fsync the RDB every 4 MB while saving'),
   int('rdb-key-save-delay', INT_MIN, INT_MAX, 0, 'persistence', true, 'Testing: microseconds to sleep per key saved', { hidden: true }),
   int('key-load-delay', INT_MIN, INT_MAX, 0, 'persistence', true, 'Testing: microseconds to sleep per key loaded', { hidden: true }),
