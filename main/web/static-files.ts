@@ -38,8 +38,8 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
     return null
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return null
+  if (decoded.split('/').includes('..')) return null
   const relative = normalize(decoded === '/' || decoded === '' ? '/index.html' : decoded).replace(/^[/\\]+/, '')
-  if (relative.split(/[/\\]/).includes('..')) return null
   const full = join(root, relative)
   const rootWithSep = root.endsWith(sep) ? root : root + sep
   return full.startsWith(rootWithSep) ? full : null
