@@ -45,7 +45,7 @@ export function parseInt64(arg: Buffer | string): bigint | null {
   return value
 }
 
-/** string2ll, as a JS number; null also when the value is not exactly representable. */
+/** string2ll as a JS number; integers beyond ±2^53 saturate (callers use it for counts and indexes). */
 export function parseSafeInt(arg: Buffer | string): number | null {
   const v = parseInt64(arg)
   if (v === null) return null
@@ -107,9 +107,14 @@ export function parseDouble(arg: Buffer | string): number | null {
   return value
 }
 
-/** strcasecmp(arg, token) == 0 for an ASCII token given in any case. */
+/**
+ * strcasecmp(arg, token) == 0 for an ASCII token given in any case. Like the C
+ * call, the argument ends at its first NUL byte.
+ */
 export function isToken(arg: Buffer | string, token: string): boolean {
-  if (arg.length !== token.length) return false
+  const nul = typeof arg === 'string' ? arg.indexOf('\0') : arg.indexOf(0)
+  const length = nul < 0 ? arg.length : nul
+  if (length !== token.length) return false
   for (let i = 0; i < token.length; i++) {
     let a = typeof arg === 'string' ? arg.charCodeAt(i) : arg[i]
     let b = token.charCodeAt(i)
@@ -123,4 +128,52 @@ export function isToken(arg: Buffer | string, token: string): boolean {
 /** Lower-cased ASCII token, for `switch` over option names. */
 export function tokenOf(arg: Buffer): string {
   return arg.toString('latin1').toLowerCase()
+}
+
+/**
+ * t_string.c getExpireMillisecondsOrReply: the absolute expire time in ms for
+ * SET/SETEX/PSETEX/GETEX's EX, PX, EXAT, PXAT argument. 'not-integer' and
+ * 'invalid' select the reply (`value is not an integer…` / `invalid expire
+ * time in '<cmd>' command`). Zero and negative values are invalid, and so is
+ * anything whose conversion or addition of `now` overflows signed 64-bit.
+ */
+export function stringExpireAt(
+  arg: Buffer,
+  unit: 'seconds' | 'milliseconds',
+  relative: boolean,
+  now: number,
+): number | 'not-integer' | 'invalid' {
+  let ms = parseInt64(arg)
+  if (ms === null) return 'not-integer'
+  if (ms <= 0n || (unit === 'seconds' && ms > INT64_MAX / 1000n)) return 'invalid'
+  if (unit === 'seconds') ms *= 1000n
+  if (relative) ms += BigInt(now)
+  if (ms > INT64_MAX) return 'invalid' // C's signed overflow wraps negative and is rejected
+  return Number(ms)
+}
+
+/**
+ * expire.c expireGenericCommand's conversion for EXPIRE/PEXPIRE/EXPIREAT/
+ * PEXPIREAT: negative values are allowed (they delete the key), overflow of the
+ * unit conversion or of `basetime` addition is 'invalid'.
+ */
+export function keyExpireAt(
+  arg: Buffer,
+  unit: 'seconds' | 'milliseconds',
+  basetime: number,
+): number | 'not-integer' | 'invalid' {
+  let when = parseInt64(arg)
+  if (when === null) return 'not-integer'
+  if (unit === 'seconds') {
+    if (when > INT64_MAX / 1000n || when < INT64_MIN / 1000n) return 'invalid'
+    when *= 1000n
+  }
+  if (when > INT64_MAX - BigInt(basetime)) return 'invalid'
+  return Number(when + BigInt(basetime))
+}
+
+/** An argument as C code prints it with %s: cut at the first NUL byte. */
+export function cString(arg: Buffer): string {
+  const nul = arg.indexOf(0)
+  return (nul < 0 ? arg : arg.subarray(0, nul)).toString('latin1')
 }

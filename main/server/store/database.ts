@@ -296,6 +296,14 @@ export class Database {
     }
   }
 
+  /**
+   * checkAlreadyExpired's condition: a master deletes a key given a TTL in the
+   * past at once; a replica stores it and waits for its master's DEL.
+   */
+  canDeleteExpired(): boolean {
+    return this.policy() === 'delete'
+  }
+
   /** The TYPE name of a value. */
   static typeName(value: RedisValue): ValueType {
     return value.type

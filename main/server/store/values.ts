@@ -22,3 +22,43 @@ export type ValueType = RedisValue['type']
 export function stringValue(value: Buffer): StringValue {
   return { type: 'string', value }
 }
+
+/**
+ * Spare room behind string values that grew by APPEND/SETRANGE, so repeated
+ * appends are amortised O(1) like sds. The room is an unpooled allocation the
+ * value owns; bytes already visible through `value` are never rewritten (a
+ * reply may still be queued holding them), only the tail beyond it.
+ */
+const roomOf = new WeakMap<StringValue, Buffer>()
+
+/** sdsMakeRoomFor's growth: double below 1 MB, then 1 MB at a time. */
+function grownSize(needed: number): number {
+  const MB = 1024 * 1024
+  return needed < MB ? needed * 2 : needed + MB
+}
+
+/**
+ * Returns the string with `tail` written at `offset` (>= current length;
+ * the gap, if any, zero-filled), reusing spare room when the value has it.
+ */
+export function extendString(v: StringValue, offset: number, tail: Buffer): StringValue {
+  const oldLength = v.value.length
+  const newLength = offset + tail.length
+  let room = roomOf.get(v)
+  const inPlace =
+    room !== undefined &&
+    room.length >= newLength &&
+    v.value.buffer === room.buffer &&
+    v.value.byteOffset === room.byteOffset
+  if (!inPlace || room === undefined) {
+    room = Buffer.allocUnsafeSlow(grownSize(newLength))
+    v.value.copy(room, 0)
+  }
+  // The room now belongs to the new value only: extending the old one again must not write into it.
+  roomOf.delete(v)
+  room.fill(0, oldLength, offset)
+  tail.copy(room, offset)
+  const next: StringValue = { type: 'string', value: room.subarray(0, newLength) }
+  roomOf.set(next, room)
+  return next
+}
