@@ -1,2 +1,8 @@
-// Stub: replaced by the renderer owner.
-export {}
+import { createApp } from 'vue'
+import { createPinia } from 'pinia'
+import App from './App.vue'
+import { createBrowserApi, installApi } from './api'
+import './styles.css'
+
+installApi(createBrowserApi())
+createApp(App).use(createPinia()).mount('#app')
