@@ -37,6 +37,8 @@ export interface ServerCore {
   /** Replication id (INFO master_replid); the replication layer may replace it. */
   replId: string
   replId2: string
+  /** HELLO `role` and INFO `role` (slave there): the replication layer switches it. */
+  role: 'master' | 'replica'
   /** Absolute path of the config file, '' when started without one. */
   readonly configFile: string
   /** The port actually listened on. */

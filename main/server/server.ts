@@ -1,14 +1,32 @@
 /**
  * tandem-server's accept loop and client lifecycle. cli.ts builds the config
  * and logger and calls `createTandemServer`; everything else starts here.
+ *
+ * Like Redis, one event loop does everything: a socket's bytes are parsed and
+ * every complete command runs at once, in order; the replies of a client are
+ * gathered and written with one socket write when the turn ends
+ * (setImmediate), so a pipeline of N commands costs one write, not N.
  */
-import type { ConfigView, Logger } from './context'
+import { createServer, type Server, type Socket } from 'node:net'
+import { randomBytes } from 'node:crypto'
+import { resolve } from 'node:path'
+import type { ConfigView, Logger, ServerContext, ServerStats } from './context'
+import type { ClientHandle, InfoSectionRenderer, ServerCore, ShutdownRequest } from './core'
+import { Client, isLoopback } from './client'
+import { CommandTable, dispatch } from './dispatch'
+import { allCommands } from './commands'
+import { createDatabases, type Database } from './store/database'
+import { ProtocolError } from './protocol/parser'
+import type { Reply } from './protocol/reply'
+import { NO_REPLY, error } from './protocol/replies'
 
 export interface TandemServerOptions {
   config: ConfigView & { set?(...args: never[]): unknown }
   log: Logger
   /** Called after SHUTDOWN (or a fatal error) once clients are closed; the cli exits the process. */
   onShutdown?: (reason: string) => void
+  /** Path of the config file the server was started with (INFO config_file). */
+  configFile?: string
 }
 
 export interface TandemServer {
@@ -17,13 +35,314 @@ export interface TandemServer {
   readonly port: number
 }
 
-export function createTandemServer(options: TandemServerOptions): TandemServer {
-  const port = options.config.number('port')
+const DENIED_PROTECTED_MODE =
+  '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n'
+
+const MAX_CLIENTS_REACHED = '-ERR max number of clients reached\r\n'
+export const DEFAULT_BIND = '* -::*'
+const DEFAULT_PROTO_MAX_BULK_LEN = 512 * 1024 * 1024
+
+function emptyStats(): ServerStats {
   return {
-    port,
-    async listen() {
-      throw new Error('tandem-server core not implemented yet')
-    },
-    async close() {},
+    totalConnectionsReceived: 0,
+    totalCommandsProcessed: 0,
+    keyspaceHits: 0,
+    keyspaceMisses: 0,
+    expiredKeys: 0,
+    evictedKeys: 0,
+    rejectedConnections: 0,
+    totalNetInputBytes: 0,
+    totalNetOutputBytes: 0,
   }
+}
+
+/** One listening address from `bind`: `*` is every IPv4 address, `::*` every IPv6 one; `-` marks it optional. */
+interface BindAddress {
+  host: string
+  optional: boolean
+  ipv6Only: boolean
+}
+
+export function parseBind(bind: string): BindAddress[] {
+  return bind
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => {
+      const optional = word.startsWith('-')
+      const name = optional ? word.slice(1) : word
+      if (name === '*') return { host: '0.0.0.0', optional, ipv6Only: false }
+      if (name === '::*') return { host: '::', optional, ipv6Only: true }
+      return { host: name, optional, ipv6Only: name.includes(':') }
+    })
+}
+
+class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
+  readonly stats = emptyStats()
+  readonly databases: readonly Database[]
+  readonly commands = new CommandTable(allCommands())
+  readonly config: ConfigView
+  readonly log: Logger
+  readonly startedAt = Date.now()
+  readonly runId = randomBytes(20).toString('hex')
+  replId = randomBytes(20).toString('hex')
+  replId2 = '0'.repeat(40)
+  role: 'master' | 'replica' = 'master'
+  readonly configFile: string
+  dirty = 0
+  port: number
+
+  private cachedNow = Date.now()
+  private nextClientId = 1
+  private readonly clientsById = new Map<number, Client>()
+  private readonly listeners: Server[] = []
+  private readonly dirtyClients = new Set<Client>()
+  private flushScheduled = false
+  private cronTimer: NodeJS.Timeout | undefined
+  private readonly infoSections = new Map<string, InfoSectionRenderer>()
+  private shuttingDown = false
+
+  constructor(private readonly options: TandemServerOptions) {
+    this.config = options.config
+    this.log = options.log
+    this.port = options.config.number('port')
+    this.configFile = options.configFile ? resolve(options.configFile) : ''
+    const count = Math.max(1, options.config.number('databases') || 16)
+    this.databases = createDatabases(count, this)
+  }
+
+  get core(): ServerCore {
+    return this
+  }
+
+  get tcpPort(): number {
+    return this.port
+  }
+
+  now(): number {
+    return this.cachedNow
+  }
+
+  resetStats(): void {
+    Object.assign(this.stats, emptyStats())
+  }
+
+  password(): string {
+    return this.config.get('requirepass') ?? ''
+  }
+
+  clients(): readonly ClientHandle[] {
+    return [...this.clientsById.values()]
+  }
+
+  describeClient(client: ClientHandle | { id: number }): string {
+    const c = this.clientsById.get(client.id)
+    return c ? c.describe(this.cachedNow) : ''
+  }
+
+  killClient(client: { id: number }): void {
+    const c = this.clientsById.get(client.id)
+    if (!c) return
+    c.closeAfterReply = true
+    this.scheduleFlush(c)
+  }
+
+  setInfoSection(name: string, render: InfoSectionRenderer): void {
+    this.infoSections.set(name.toLowerCase(), render)
+  }
+
+  infoSection(name: string): InfoSectionRenderer | undefined {
+    return this.infoSections.get(name.toLowerCase())
+  }
+
+  shutdown(request: ShutdownRequest): Reply {
+    if (request.abort) return error('ERR No shutdown in progress.')
+    this.log.warning('User requested shutdown...')
+    this.log.warning('Redis is now ready to exit, bye bye...')
+    this.shuttingDown = true
+    void this.close().then(() => this.options.onShutdown?.('shutdown'))
+    return NO_REPLY
+  }
+
+  // ---- lifecycle -----------------------------------------------------------
+
+  async listen(): Promise<void> {
+    const addresses = parseBind(this.config.get('bind') ?? DEFAULT_BIND)
+    for (const address of addresses) {
+      try {
+        await this.listenOn(address)
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code
+        if (address.optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) continue
+        this.log.warning(`Warning: Could not create server TCP listening socket ${address.host}:${this.port}: ${(e as Error).message}`)
+        await this.close()
+        throw e
+      }
+    }
+    const hz = Math.min(500, Math.max(1, this.config.number('hz') || 10))
+    this.cronTimer = setInterval(() => this.cron(hz), Math.round(1000 / hz))
+    this.cronTimer.unref()
+    this.log.notice('Server initialized')
+    this.log.notice('Ready to accept connections tcp')
+  }
+
+  private listenOn(address: BindAddress): Promise<void> {
+    return new Promise((res, rej) => {
+      const server = createServer({ noDelay: true }, (socket) => this.accept(socket))
+      server.once('error', rej)
+      server.listen({ host: address.host, port: this.port, ipv6Only: address.ipv6Only }, () => {
+        server.off('error', rej)
+        server.on('error', (e) => this.log.warning(`Accept error: ${e.message}`))
+        const bound = server.address()
+        if (this.port === 0 && bound && typeof bound === 'object') this.port = bound.port
+        this.listeners.push(server)
+        res()
+      })
+    })
+  }
+
+  async close(): Promise<void> {
+    if (this.cronTimer) clearInterval(this.cronTimer)
+    this.cronTimer = undefined
+    const closing = this.listeners.splice(0).map((s) => new Promise<void>((res) => s.close(() => res())))
+    for (const client of this.clientsById.values()) {
+      this.flush(client)
+      client.socket.destroy()
+    }
+    await Promise.all(closing)
+  }
+
+  // ---- clients -------------------------------------------------------------
+
+  private accept(socket: Socket): void {
+    this.cachedNow = Date.now()
+    if (this.shuttingDown) {
+      socket.destroy()
+      return
+    }
+    socket.setNoDelay(true)
+    const maxClients = this.config.number('maxclients') || 10000
+    if (this.clientsById.size >= maxClients) {
+      this.stats.rejectedConnections++
+      socket.end(MAX_CLIENTS_REACHED)
+      return
+    }
+    this.stats.totalConnectionsReceived++
+    if (this.protectedModeDenies(socket)) {
+      this.stats.rejectedConnections++
+      socket.end(DENIED_PROTECTED_MODE)
+      return
+    }
+    const client: Client = new Client(
+      this.nextClientId++,
+      socket,
+      {
+        maxBulkLen: () => this.config.number('proto-max-bulk-len') || DEFAULT_PROTO_MAX_BULK_LEN,
+        authRequired: (): boolean => !client.authenticated && this.password() !== '',
+      },
+      this.cachedNow,
+      this.password() === '',
+    )
+    this.clientsById.set(client.id, client)
+    socket.on('data', (chunk: Buffer) => this.onData(client, chunk))
+    socket.on('error', () => socket.destroy())
+    socket.on('close', () => this.forget(client))
+  }
+
+  private protectedModeDenies(socket: Socket): boolean {
+    if (!this.config.bool('protected-mode') || this.password() !== '') return false
+    const bind = (this.config.get('bind') ?? DEFAULT_BIND).trim().split(/\s+/).join(' ')
+    if (bind !== DEFAULT_BIND) return false
+    return !isLoopback(socket.remoteAddress)
+  }
+
+  private forget(client: Client): void {
+    client.closed = true
+    this.clientsById.delete(client.id)
+    this.dirtyClients.delete(client)
+  }
+
+  private onData(client: Client, chunk: Buffer): void {
+    if (client.closeAfterReply) return
+    this.cachedNow = Date.now()
+    client.lastInteraction = this.cachedNow
+    this.stats.totalNetInputBytes += chunk.length
+    client.parser.feed(chunk)
+    while (!client.closeAfterReply) {
+      const request = client.parser.next()
+      if (request === null) break
+      if (request instanceof ProtocolError) {
+        client.queue(error(`ERR Protocol error: ${request.message}`))
+        client.closeAfterReply = true
+        this.log.verbose(`Protocol error (${request.message}) from client: id=${client.id} addr=${client.addr}`)
+        break
+      }
+      this.execute(client, request)
+    }
+    this.scheduleFlush(client)
+  }
+
+  private execute(client: Client, argv: Buffer[]): void {
+    client.argvBytes = argv.reduce((n, a) => n + a.length, 0)
+    const db = this.databases[client.db] ?? this.databases[0]
+    const authRequired = !client.authenticated && this.password() !== ''
+    const result = dispatch(this.commands, { argv, client, server: this, db }, authRequired)
+    if (result.spec) client.lastCommand = result.spec.name
+    if (result.executed) this.stats.totalCommandsProcessed++
+    client.argvBytes = 0
+    client.queue(result.reply)
+  }
+
+  private scheduleFlush(client: Client): void {
+    this.dirtyClients.add(client)
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    setImmediate(() => {
+      this.flushScheduled = false
+      const clients = [...this.dirtyClients]
+      this.dirtyClients.clear()
+      for (const c of clients) this.flush(c)
+    })
+  }
+
+  private flush(client: Client): void {
+    if (client.closed) return
+    if (!client.out.isEmpty) {
+      const bytes = client.out.take()
+      this.stats.totalNetOutputBytes += bytes.length
+      client.socket.write(bytes)
+    }
+    if (client.closeAfterReply) {
+      client.closed = true
+      client.socket.end(() => client.socket.destroy())
+    }
+  }
+
+  // ---- cron ----------------------------------------------------------------
+
+  private cron(hz: number): void {
+    this.cachedNow = Date.now()
+    // Redis gives active expiry 25% of each cron period.
+    const budget = (1000 / hz) * 0.25
+    const started = Date.now()
+    for (const db of this.databases) {
+      const left = budget - (Date.now() - started)
+      if (left <= 0) break
+      db.activeExpireCycle(this.cachedNow, left)
+    }
+    const timeout = this.config.number('timeout')
+    if (timeout > 0) {
+      for (const client of this.clientsById.values()) {
+        if (client.kind !== 'normal') continue
+        if (this.cachedNow - client.lastInteraction > timeout * 1000) {
+          this.log.verbose('Closing idle client')
+          client.closeAfterReply = true
+          this.flush(client)
+        }
+      }
+    }
+  }
+}
+
+export function createTandemServer(options: TandemServerOptions): TandemServer {
+  return new TandemServerImpl(options)
 }

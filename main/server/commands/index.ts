@@ -1,0 +1,9 @@
+/** The command table: every family's declarations, assembled once. */
+import type { CommandSpec } from './types'
+import { connectionCommands } from './connection'
+import { serverAdminCommands } from './server-admin'
+import { configCommands } from './config'
+
+export function allCommands(): CommandSpec[] {
+  return [...connectionCommands, ...serverAdminCommands, ...configCommands]
+}
