@@ -3,7 +3,8 @@ import type { CommandSpec } from './types'
 import { connectionCommands } from './connection'
 import { serverAdminCommands } from './server-admin'
 import { configCommands } from './config'
+import { stringCommands } from './strings'
 
 export function allCommands(): CommandSpec[] {
-  return [...connectionCommands, ...serverAdminCommands, ...configCommands]
+  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...configCommands]
 }
