@@ -4,17 +4,28 @@
  * `HELLO 3`, on fresh servers each time, and every reply must match byte for
  * byte (or by shape where the output is inherently variable).
  */
-import { readFileSync } from 'node:fs'
+import { appendFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { REPO_ROOT, hasRealRedis, startRedis, startTandem, type RunningServer } from '../helpers/processes'
-import { formatMismatches, runScript, type Protocol } from '../differential/harness'
+import { formatMismatches, runScript, type PassResult, type Protocol } from '../differential/harness'
 import { countCommands, parseScript } from '../differential/script'
 import { RespConnection } from '../differential/resp-client'
 
 const SCRIPT_FILE = 'test/differential/core.redis'
 const steps = parseScript(readFileSync(join(REPO_ROOT, SCRIPT_FILE)))
 const PROTOCOLS: Protocol[] = [2, 3]
+
+/**
+ * Fails with every differing line, readable as it stands (command, line,
+ * both replies escaped). DIFFERENTIAL_REPORT=<file> also appends it there.
+ */
+function expectNoMismatches(result: PassResult, names: { subject: string; reference: string }): void {
+  const report = formatMismatches(result, SCRIPT_FILE, names)
+  if (report && process.env.DIFFERENTIAL_REPORT) appendFileSync(process.env.DIFFERENTIAL_REPORT, `${report}\n\n`)
+  if (report) throw new Error(`${result.mismatches.length} of ${result.commands} replies differ (RESP${result.protocol}):\n\n${report}`)
+  expect(result.commands).toBe(countCommands(steps))
+}
 
 const running: RunningServer[] = []
 afterEach(async () => {
@@ -37,8 +48,7 @@ describe.runIf(hasRealRedis())('differential script', () => {
   it.each(PROTOCOLS)('two real Redis servers agree on every line (RESP%i)', async (protocol) => {
     const [a, b] = await Promise.all([start('redis'), start('redis')])
     const result = await runScript(steps, { name: 'redis A', port: a.port }, { name: 'redis B', port: b.port }, protocol)
-    expect(formatMismatches(result, SCRIPT_FILE, { subject: 'redis A', reference: 'redis B' })).toBe('')
-    expect(result.commands).toBe(countCommands(steps))
+    expectNoMismatches(result, { subject: 'redis A', reference: 'redis B' })
   })
 
   it('reports a server whose replies differ', async () => {
@@ -55,7 +65,6 @@ describe.runIf(hasRealRedis())('differential script', () => {
   it.each(PROTOCOLS)('tandem-server replies exactly like Redis 7 (RESP%i)', async (protocol) => {
     const [tandem, redis] = await Promise.all([start('tandem'), start('redis')])
     const result = await runScript(steps, { name: 'tandem', port: tandem.port }, { name: 'redis', port: redis.port }, protocol)
-    expect(formatMismatches(result, SCRIPT_FILE, { subject: 'tandem', reference: 'redis' })).toBe('')
-    expect(result.commands).toBe(countCommands(steps))
+    expectNoMismatches(result, { subject: 'tandem', reference: 'redis' })
   })
 })
