@@ -59,9 +59,21 @@ function integerOf(reply: RawReply): number | null {
   return m ? Number(m[1]) : null
 }
 
+/** Where two long replies part ways, with a little context, so a 10 kB diff stays readable. */
+function firstDifference(subject: Buffer, reference: Buffer): string {
+  let at = 0
+  while (at < subject.length && at < reference.length && subject[at] === reference[at]) at++
+  const window = (b: Buffer): string => escapeBytes(b.subarray(Math.max(0, at - 40), at + 60))
+  return `first difference at byte ${at}: ${window(subject)} vs reference ${window(reference)}`
+}
+
 /** The problems with one reply pair under a line's comparison mode (empty = they agree). */
 function compare(comparison: Comparison, subject: RawReply, reference: RawReply): string[] {
-  const exact = (): string[] => (subject.bytes.equals(reference.bytes) && subject.closed === reference.closed ? [] : ['replies differ'])
+  const exact = (): string[] => {
+    if (subject.bytes.equals(reference.bytes) && subject.closed === reference.closed) return []
+    const long = subject.bytes.length > 200 || reference.bytes.length > 200
+    return long ? [firstDifference(subject.bytes, reference.bytes)] : ['replies differ']
+  }
   // Errors are a stable interface: whatever the mode, they must match byte for byte.
   if (firstByte(reference) === 0x2d || firstByte(subject) === 0x2d) return exact()
   switch (comparison.kind) {
