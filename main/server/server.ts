@@ -285,8 +285,10 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     client.argvBytes = argv.reduce((n, a) => n + a.length, 0)
     const db = this.databases[client.db] ?? this.databases[0]
     const authRequired = !client.authenticated && this.password() !== ''
+    // Like c->lastcmd, set before the handler runs so CLIENT INFO names itself.
+    const spec = this.commands.lookup(argv)
+    if (spec) client.lastCommand = spec.name
     const result = dispatch(this.commands, { argv, client, server: this, db }, authRequired)
-    if (result.spec) client.lastCommand = result.spec.name
     if (result.executed) this.stats.totalCommandsProcessed++
     client.argvBytes = 0
     client.queue(result.reply)
