@@ -188,13 +188,20 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => gracefulShutdown('SIGTERM'))
   process.on('SIGINT', () => gracefulShutdown('SIGINT'))
 
-  // Spawned by the app with an IPC channel: the channel closing means the app is gone.
-  if (process.send && !isDaemonChild) {
-    process.on('disconnect', () => {
-      log.warning('Parent process gone (IPC channel closed), exiting.')
-      void (server?.close() ?? Promise.resolve()).finally(() => exit(0))
-      setTimeout(() => exit(0), 1000).unref()
-    })
+  // Spawned by the app (fork's IPC channel, or Electron utilityProcess's parentPort): never outlive it.
+  const parentGone = (why: string): void => {
+    log.warning(`Parent process gone (${why}), exiting.`)
+    void (server?.close() ?? Promise.resolve()).finally(() => exit(0))
+    setTimeout(() => exit(0), 1000).unref()
+  }
+  const hasParentPort = (process as { parentPort?: unknown }).parentPort !== undefined
+  if ((process.send || hasParentPort) && !isDaemonChild) {
+    process.on('disconnect', () => parentGone('IPC channel closed'))
+    // parentPort gives no reliable close event when the app is killed: being re-parented tells it.
+    const ppid = process.ppid
+    setInterval(() => {
+      if (process.ppid !== ppid) parentGone('re-parented')
+    }, 1000).unref()
   }
 
   log.notice(`Running mode=standalone, port=${config.number('port')}.`)
@@ -220,6 +227,8 @@ async function main(): Promise<void> {
     process.disconnect?.()
   } else if (process.send) {
     process.send({ type: 'ready', port: server.port })
+  } else {
+    ;(process as { parentPort?: { postMessage(m: unknown): void } }).parentPort?.postMessage({ type: 'ready', port: server.port })
   }
 }
 
