@@ -156,6 +156,8 @@ async function main(): Promise<void> {
   log.file = config.get('logfile') ?? ''
   config.onChange((name, value) => {
     if (name === 'loglevel') log.level = value as LogLevel
+    // Redis chdir()s on `dir`: relative dbfilename, pidfile and include paths follow it.
+    if (name === 'dir') process.chdir(value)
   })
   process.chdir(config.get('dir') ?? process.cwd())
 
