@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createControlPlane } from '../control/control-plane'
+import { createControlPlane, type ControlPlane } from '../control/control-plane'
 import { resolveDataDir } from '../control/data-dir'
 import { killAllServersNow } from '../control/node-process'
 import { forkLauncher, spawnLauncher } from '../control/server-launcher'
@@ -44,7 +44,13 @@ async function main(): Promise<void> {
   const serverCommand = process.env.TANDEM_SERVER_COMMAND
   const launch = serverCommand ? spawnLauncher(serverCommand) : forkLauncher(SERVER_SCRIPT)
 
-  const control = createControlPlane({ dataDir: resolveDataDir(), launch, restartOnCrash: process.env.TANDEM_RESTART_ON_CRASH === '1' })
+  const dataDir = resolveDataDir()
+  let control: ControlPlane
+  try {
+    control = createControlPlane({ dataDir, launch, restartOnCrash: process.env.TANDEM_RESTART_ON_CRASH === '1' })
+  } catch (e) {
+    fail(`cannot open the data folder ${dataDir}: ${(e as Error).message}`)
+  }
 
   let shuttingDown = false
   const shutdown = async (code: number) => {
