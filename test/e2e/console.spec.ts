@@ -27,6 +27,8 @@ test('a bad port is refused in the form before anything is sent', async ({ page 
     await page.getByTestId('create-submit').click()
     await expect(page.getByTestId('create-error')).toHaveText(/whole number from 1 to 65535/)
   }
+  mkdirSync(ARTIFACTS, { recursive: true })
+  await page.screenshot({ path: join(ARTIFACTS, 'create-error.png') })
   // Typing again clears the message; nothing was created.
   await page.getByTestId('create-port').fill('')
   await expect(page.getByTestId('create-error')).toHaveCount(0)
@@ -58,10 +60,10 @@ test('create a node, run commands in its console like redis-cli, then remove it'
   await expect(console.getByTestId('console-command').last()).toHaveText(`127.0.0.1:${port}> GET user.1.name`)
 
   // redis-cli's quoting: a quoted argument with a space is one argument.
-  await typeCommand(page, 'RPUSH "my list" a "b c"')
-  await expect(replies.last()).toHaveText('(integer) 2')
-  await typeCommand(page, "LRANGE 'my list' 0 -1")
-  await expect(replies.last()).toHaveText('1) "a"\n2) "b c"')
+  await typeCommand(page, 'SET "my key" "b c"')
+  await expect(replies.last()).toHaveText('OK')
+  await typeCommand(page, "MGET 'my key' user.1.name nosuch")
+  await expect(replies.last()).toHaveText('1) "b c"\n2) "Zhangsan"\n3) (nil)')
   await typeCommand(page, 'SET "unbalanced')
   await expect(replies.last()).toHaveText('Invalid argument(s)')
   await typeCommand(page, 'NOSUCHCOMMAND')
@@ -81,7 +83,7 @@ test('create a node, run commands in its console like redis-cli, then remove it'
   await input.press('ArrowUp')
   await expect(input).toHaveValue('GET user.1.name')
   await input.press('ArrowDown')
-  await expect(input).toHaveValue('RPUSH "my list" a "b c"')
+  await expect(input).toHaveValue('SET "my key" "b c"')
   await input.press('ArrowUp')
   await input.press('Enter')
   await expect(replies.last()).toHaveText('"Zhangsan"')
