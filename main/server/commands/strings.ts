@@ -261,8 +261,7 @@ function incrDecr(ctx: CommandContext, incr: bigint): Reply {
   }
   const next = old + incr
   const text = Buffer.from(next.toString(), 'latin1')
-  if (current) ctx.db.overwrite(key, stringValue(text))
-  else ctx.db.set(key, stringValue(text))
+  ctx.db.overwrite(key, stringValue(text))
   ctx.db.signalModified(key)
   ctx.server.dirty++
   return int(next >= BigInt(Number.MIN_SAFE_INTEGER) && next <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(next) : next)
@@ -300,8 +299,7 @@ function incrbyfloatCommand(ctx: CommandContext): Reply {
   const sum = addLongDouble(value, incr)
   if (sum.kind !== 'finite') return ERR_NAN_OR_INFINITY
   const text = Buffer.from(formatLongDoubleHuman(sum), 'latin1')
-  if (current) ctx.db.overwrite(key, stringValue(text))
-  else ctx.db.set(key, stringValue(text))
+  ctx.db.overwrite(key, stringValue(text))
   ctx.db.signalModified(key)
   ctx.server.dirty++
   return bulk(text)
@@ -379,8 +377,7 @@ function setrangeCommand(ctx: CommandContext): Reply {
     patch.copy(bytes, offset)
     next = stringValue(bytes)
   }
-  if (current) ctx.db.overwrite(key, next)
-  else ctx.db.set(key, next)
+  ctx.db.overwrite(key, next)
   ctx.db.signalModified(key)
   ctx.server.dirty++
   return int(next.value.length)
