@@ -103,6 +103,10 @@ export function startWebServer(options: WebServerOptions): Promise<WebServer> {
           plain(res, 500, `Tandem: the renderer is not built (${file} missing): run \`npm run build\``)
           return
         }
+      } else if (url.pathname === '/favicon.ico') {
+        // Browsers ask for it unprompted: no icon is not an error worth a red line in the console.
+        res.writeHead(204).end()
+        return
       } else {
         plain(res, 404, 'Not found')
         return
