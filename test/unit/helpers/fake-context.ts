@@ -5,6 +5,7 @@
  * so tests assert exactly what goes over the wire.
  */
 import type { ClientState, CommandContext, ConfigView, ServerContext, ServerStats } from '../../../main/server/context'
+import type { ServerCore } from '../../../main/server/core'
 import type { Reply } from '../../../main/server/protocol/reply'
 import { encodeReply } from '../../../main/server/protocol/writer'
 import { createDatabases, type Database, type ExpiryPolicy } from '../../../main/server/store/database'
@@ -54,6 +55,13 @@ export function fakeServer(options: { databases?: number; now?: number } = {}): 
     stats,
     config,
     dirty: 0,
+    resetStats(): void {
+      for (const name of Object.keys(stats) as (keyof ServerStats)[]) stats[name] = 0
+    },
+    /** The string and key commands never reach for the core; fail loudly if one starts to. */
+    get core(): ServerCore {
+      throw new Error('the fake server has no core')
+    },
     now(): number {
       return server.clock
     },
