@@ -126,6 +126,15 @@ describe.each(servers)('control plane with %s', (_name, launcher, available) => 
     expect((await plane.call('fleet.list', {})).length).toBe(1)
   })
 
+  it.skipIf(!available)('a server that refuses its config fails the start with its own words from the log', async () => {
+    const attempt = plane.call('node.create', { name: 'misconfigured', config: { maxmemory: 'lots' } })
+    await expect(attempt).rejects.toThrow(/node "misconfigured" failed to start: server exited before answering PING \(exit code 1\) — last log lines:[\s\S]*maxmemory/)
+    const [node] = await plane.call('fleet.list', {})
+    expect(node.status.processState).toBe('crashed')
+    expect(node.status.error).toMatch(/maxmemory/)
+    expect(readFileSync(join(dataDir, 'nodes', node.spec.id, 'server.log'), 'utf8')).toMatch(/maxmemory/)
+  })
+
   it.skipIf(!available)('reports a crash with the exit reason, and comes back on the next launch', async () => {
     const a = await plane.call('node.create', { name: 'fragile' })
     const pid = await serverPid(a.spec.id)
