@@ -155,6 +155,8 @@ export class NodeProcess extends EventEmitter<NodeProcessEvents> {
     for (;;) {
       if (exitInfo) {
         await this.exitPromise
+        // stop() won the race: the process ended because we asked it to.
+        if (this.state === 'stopped') throw new Error('stopped before it answered PING')
         const { code, signal } = exitInfo
         this.lastError = this.describeExit(code, signal, 'before answering PING')
         this.setState('crashed')
