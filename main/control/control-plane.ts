@@ -54,6 +54,8 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   const processes = new Map<string, NodeProcess>()
   const statuses = new Map<string, NodeStatus>()
   const consoles = new Map<string, ConsoleSession>()
+  /** Why the last start of a node failed before its process ran (port taken…): shown until the next start or stop. */
+  const startErrors = new Map<string, string>()
   const monitor = new Monitor(options.pollIntervalMs ?? 1000)
   // Untyped inside: the typed surface is call/on below.
   const events = new EventEmitter()
@@ -93,7 +95,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     const seen = statuses.get(spec.id)
     const proc = processes.get(spec.id)
     if (processState === 'crashed' || processState === 'stopped') {
-      return offlineStatus(spec.id, processState, proc?.lastError, seen)
+      return offlineStatus(spec.id, processState, proc?.lastError ?? startErrors.get(spec.id), seen)
     }
     if (!seen) return offlineStatus(spec.id, processState)
     return { ...seen, processState }
@@ -160,8 +162,12 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     if (spec.kind !== 'local') throw new ApiError(`node "${spec.name}" is external: Tandem does not start it`)
     const proc = processFor(spec)
     if (proc.state === 'running') return view(spec)
+    startErrors.delete(spec.id)
     if (!(await isPortFree(spec.port))) {
-      throw new ApiError(`port ${spec.port} is already in use by another program: stop it or create the node on another port`)
+      const message = `port ${spec.port} is already in use by another program: stop it or create the node on another port`
+      startErrors.set(spec.id, message)
+      changed()
+      throw new ApiError(message)
     }
     fleet.writeConfig(spec)
     fleet.setRunning(spec.id, true)
@@ -176,6 +182,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   }
 
   async function stopNode(spec: NodeSpec, remember: boolean): Promise<NodeView> {
+    startErrors.delete(spec.id)
     consoles.get(spec.id)?.close()
     consoles.delete(spec.id)
     const proc = processes.get(spec.id)
@@ -241,6 +248,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
         processes.get(spec.id)?.removeAllListeners()
         processes.delete(spec.id)
         fleet.remove(spec.id)
+        startErrors.delete(spec.id)
         changed()
         return { removed: true as const }
       })

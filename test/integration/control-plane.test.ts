@@ -153,6 +153,17 @@ describe.each(servers)('control plane with %s', (_name, launcher, available) => 
     const [again] = await plane.call('fleet.list', {})
     expect(again.status.processState).toBe('running')
     expect(again.spec.port).toBe(a.spec.port)
+
+    // If its port was taken meanwhile, the node stays stopped and says why.
+    await plane.close()
+    const squatter = createServer()
+    extraServers.push(squatter)
+    await new Promise<void>((r) => squatter.listen(a.spec.port, '127.0.0.1', r))
+    plane = createControlPlane({ dataDir, launch: launcher(), pollIntervalMs: 200 })
+    await plane.ready
+    const [blocked] = await plane.call('fleet.list', {})
+    expect(blocked.status.processState).toBe('stopped')
+    expect(blocked.status.error).toBe(`port ${a.spec.port} is already in use by another program: stop it or create the node on another port`)
   })
 })
 
