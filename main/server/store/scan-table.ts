@@ -44,8 +44,19 @@ function reverseBits32(v: number): number {
   return v >>> 0
 }
 
+/**
+ * A bucket holds one key directly (the common case, no allocation) or an array
+ * of colliding keys.
+ */
+type Bucket = string | string[] | undefined
+
+function emptyBuckets(size: number): Bucket[] {
+  // fill() keeps the backing store in V8's fast elements mode even for large tables.
+  return new Array<Bucket>(size).fill(undefined)
+}
+
 export class ScanTable {
-  private buckets: (string[] | undefined)[] = new Array<string[] | undefined>(MIN_BUCKETS)
+  private buckets: Bucket[] = emptyBuckets(MIN_BUCKETS)
   private count = 0
 
   get size(): number {
@@ -55,20 +66,23 @@ export class ScanTable {
   /** Adds a key the caller knows is absent. */
   add(key: string): void {
     if (this.count >= this.buckets.length) this.resize(this.buckets.length * 2)
-    this.insert(this.buckets, key)
+    insert(this.buckets, key)
     this.count++
   }
 
   delete(key: string): boolean {
     const index = hashKey(key) & (this.buckets.length - 1)
     const bucket = this.buckets[index]
-    if (!bucket) return false
-    const at = bucket.indexOf(key)
-    if (at < 0) return false
-    if (bucket.length === 1) this.buckets[index] = undefined
-    else {
+    if (bucket === undefined) return false
+    if (typeof bucket === 'string') {
+      if (bucket !== key) return false
+      this.buckets[index] = undefined
+    } else {
+      const at = bucket.indexOf(key)
+      if (at < 0) return false
       bucket[at] = bucket[bucket.length - 1]
       bucket.pop()
+      if (bucket.length === 1) this.buckets[index] = bucket[0]
     }
     this.count--
     // dict.c's htNeedsResize: shrink below 10% fill.
@@ -79,7 +93,7 @@ export class ScanTable {
   }
 
   clear(): void {
-    this.buckets = new Array<string[] | undefined>(MIN_BUCKETS)
+    this.buckets = emptyBuckets(MIN_BUCKETS)
     this.count = 0
   }
 
@@ -91,7 +105,8 @@ export class ScanTable {
   scanBucket(cursor: number, visit: (key: string) => void): number {
     const mask = this.buckets.length - 1
     const bucket = this.buckets[cursor & mask]
-    if (bucket) for (const key of bucket.slice()) visit(key)
+    if (typeof bucket === 'string') visit(bucket)
+    else if (bucket !== undefined) for (const key of bucket.slice()) visit(key)
     let v = (cursor | ~mask) >>> 0
     v = reverseBits32(v)
     v = (v + 1) >>> 0
@@ -103,7 +118,8 @@ export class ScanTable {
     if (this.count === 0) return undefined
     for (;;) {
       const bucket = this.buckets[Math.floor(random() * this.buckets.length)]
-      if (bucket) return bucket[Math.floor(random() * bucket.length)]
+      if (typeof bucket === 'string') return bucket
+      if (bucket !== undefined) return bucket[Math.floor(random() * bucket.length)]
     }
   }
 
@@ -112,20 +128,22 @@ export class ScanTable {
     return this.buckets.length
   }
 
-  private insert(buckets: (string[] | undefined)[], key: string): void {
-    const index = hashKey(key) & (buckets.length - 1)
-    const bucket = buckets[index]
-    if (bucket) bucket.push(key)
-    else buckets[index] = [key]
-  }
-
   private resize(size: number): void {
-    const next = new Array<string[] | undefined>(size)
+    const next = emptyBuckets(size)
     for (const bucket of this.buckets) {
-      if (bucket) for (const key of bucket) this.insert(next, key)
+      if (typeof bucket === 'string') insert(next, bucket)
+      else if (bucket !== undefined) for (const key of bucket) insert(next, key)
     }
     this.buckets = next
   }
+}
+
+function insert(buckets: Bucket[], key: string): void {
+  const index = hashKey(key) & (buckets.length - 1)
+  const bucket = buckets[index]
+  if (bucket === undefined) buckets[index] = key
+  else if (typeof bucket === 'string') buckets[index] = [bucket, key]
+  else bucket.push(key)
 }
 
 function nextPowerOfTwo(n: number): number {
