@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      // Projects with different maxWorkers must run as separate groups: unit first, then integration.
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', sequence: { groupOrder: 0 } } },
       {
         test: {
           name: 'integration',
@@ -13,6 +14,7 @@ export default defineConfig({
           hookTimeout: 60_000,
           // Real processes on a 2-core machine: keep parallelism low so timings stay sane.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

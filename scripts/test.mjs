@@ -38,11 +38,12 @@ function readJson(file) {
 }
 
 /** A stage that only passes or fails (no test counts of its own). */
-function plainStage(name, command, args) {
-  return { name, run: async () => ({ ok: (await run(command, args)) === 0 }) }
+function plainStage(id, name, command, args) {
+  return { id, name, run: async () => ({ ok: (await run(command, args)) === 0 }) }
 }
 
 const vitestStage = {
+  id: 'vitest',
   name: 'vitest (unit + integration)',
   async run() {
     const file = join(reports, 'vitest.json')
@@ -61,6 +62,7 @@ const vitestStage = {
 }
 
 const playwrightStage = {
+  id: 'playwright',
   name: 'playwright (e2e)',
   async run() {
     if (!existsSync(join(ROOT, 'playwright.config.ts'))) return { ok: false, counts: { passed: 0, failed: 1, skipped: 0 }, note: 'playwright.config.ts missing' }
@@ -76,18 +78,28 @@ const playwrightStage = {
 }
 
 const STAGES = [
-  plainStage('eslint', join(BIN, 'eslint'), ['.']),
-  plainStage('type-check', 'npm', ['run', '--silent', 'typecheck']),
-  plainStage('build', join(BIN, 'electron-vite'), ['build']),
+  plainStage('lint', 'eslint', join(BIN, 'eslint'), ['.']),
+  plainStage('typecheck', 'type-check', 'npm', ['run', '--silent', 'typecheck']),
+  plainStage('build', 'build', join(BIN, 'electron-vite'), ['build']),
   vitestStage,
   playwrightStage,
 ]
 
+function selectedStages(argv) {
+  const at = argv.indexOf('--stages')
+  if (at < 0) return STAGES
+  const ids = (argv[at + 1] ?? '').split(',').filter(Boolean)
+  const unknown = ids.filter((id) => !STAGES.some((s) => s.id === id))
+  if (unknown.length || ids.length === 0) throw new Error(`--stages takes a comma-separated list of ${STAGES.map((s) => s.id).join(', ')}`)
+  return STAGES.filter((s) => ids.includes(s.id))
+}
+
 async function main() {
+  const stages = selectedStages(process.argv.slice(2))
   const totals = { passed: 0, failed: 0, skipped: 0 }
   const lines = []
   let stopped = false
-  for (const stage of STAGES) {
+  for (const stage of stages) {
     if (stopped) {
       lines.push(`  -  ${stage.name}: not run (an earlier stage failed)`)
       continue
