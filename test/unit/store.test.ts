@@ -141,6 +141,73 @@ describe('ScanTable', () => {
   })
 })
 
+describe('ScanTable under concurrent changes', () => {
+  /** Small deterministic PRNG so a failure reproduces. */
+  function prng(seed: number): () => number {
+    return () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+      return seed / 2 ** 32
+    }
+  }
+
+  it('returns every key present for the whole scan while keys come and go and the table resizes mid-scan', () => {
+    let scansWithResize = 0
+    for (let seed = 1; seed <= 20; seed++) {
+      const random = prng(seed)
+      const table = new ScanTable()
+      const stable = Array.from({ length: 200 + Math.floor(random() * 800) }, (_, i) => `s${seed}:${i}`)
+      stable.forEach((k) => table.add(k))
+      const transient = new Set<string>()
+      let next = 0
+      const seen = new Set<string>()
+      let cursor = 0
+      let steps = 0
+      let resizedMidScan = false
+      do {
+        const before = table.bucketCount
+        cursor = table.scanBucket(cursor, (k) => seen.add(k))
+        // Random bursts of adds and deletes of other keys between steps.
+        const burst = Math.floor(random() * (random() < 0.05 ? 3000 : 20))
+        for (let i = 0; i < burst; i++) {
+          if (random() < 0.5 || transient.size === 0) {
+            const k = `t${next++}`
+            transient.add(k)
+            table.add(k)
+          } else {
+            const k = transient.values().next().value as string
+            transient.delete(k)
+            table.delete(k)
+          }
+        }
+        if (table.bucketCount !== before) resizedMidScan = true
+        steps++
+      } while (cursor !== 0 && steps < 1_000_000)
+      expect(cursor).toBe(0)
+      if (resizedMidScan) scansWithResize++
+      for (const k of stable) expect(seen.has(k), `seed ${seed} missed ${k}`).toBe(true)
+    }
+    // The property is only exercised if resizes really happened during the scans.
+    expect(scansWithResize).toBeGreaterThanOrEqual(10)
+  })
+
+  it('resizes incrementally: a doubling moves buckets a few at a time', () => {
+    const table = new ScanTable()
+    for (let i = 0; i < 1024; i++) table.add(`k${i}`)
+    table.rehashAll()
+    table.add('trigger')
+    expect(table.bucketCount).toBe(2048)
+    for (let i = 0; i < 10; i++) table.add(`more${i}`)
+    // Nothing is lost while both tables exist, and finishing leaves one table with everything.
+    table.rehashAll()
+    const seen: string[] = []
+    let cursor = 0
+    do cursor = table.scanBucket(cursor, (k) => seen.push(k))
+    while (cursor !== 0)
+    expect(seen.length).toBe(1035)
+    expect(table.size).toBe(1035)
+  })
+})
+
 describe('Database', () => {
   it('active expiry removes untouched expired keys and leaves live ones', () => {
     const s = fakeServer()
