@@ -254,6 +254,7 @@ function randomkeyCommand(ctx: CommandContext): Reply {
   return key === undefined ? NULL_BULK : bulk(keyBuffer(key))
 }
 
+/** Declarations as Redis 7.0.15 reports them in COMMAND INFO and COMMAND DOCS. */
 export const keyCommands: CommandSpec[] = [
   {
     name: 'del',
@@ -264,6 +265,14 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Delete a key',
     since: '1.0.0',
     complexity: 'O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).',
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
+    keySpecs: [
+      {
+        flags: ['RM', 'delete'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: -1, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key', multiple: true },
     ],
@@ -278,6 +287,14 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.',
     since: '4.0.0',
     complexity: 'O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.',
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
+    keySpecs: [
+      {
+        flags: ['RM', 'delete'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: -1, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key', multiple: true },
     ],
@@ -292,6 +309,15 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Determine if a key exists',
     since: '1.0.0',
     complexity: 'O(N) where N is the number of keys to check.',
+    history: [['3.0.3', 'Accepts multiple `key` arguments.']],
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
+    keySpecs: [
+      {
+        flags: ['RO'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: -1, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key', multiple: true },
     ],
@@ -306,6 +332,13 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Determine the type stored at key',
     since: '1.0.0',
     complexity: 'O(1)',
+    keySpecs: [
+      {
+        flags: ['RO'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
     ],
@@ -319,6 +352,8 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Find all keys matching the given pattern',
     since: '1.0.0',
     complexity: 'O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.',
+    extraCategories: ['dangerous'],
+    tips: ['request_policy:all_shards', 'nondeterministic_output_order'],
     args: [
       { name: 'pattern', type: 'pattern' },
     ],
@@ -332,11 +367,13 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Incrementally iterate the keys space',
     since: '2.8.0',
     complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
+    history: [['6.0.0', 'Added the `TYPE` subcommand.']],
+    tips: ['nondeterministic_output', 'request_policy:special'],
     args: [
       { name: 'cursor', type: 'integer' },
       { name: 'pattern', type: 'pattern', token: 'MATCH', optional: true },
       { name: 'count', type: 'integer', token: 'COUNT', optional: true },
-      { name: 'type', type: 'string', token: 'TYPE', optional: true },
+      { name: 'type', type: 'string', token: 'TYPE', since: '6.0.0', optional: true },
     ],
     handler: scanCommand,
   },
@@ -349,9 +386,21 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Rename a key',
     since: '1.0.0',
     complexity: 'O(1)',
+    keySpecs: [
+      {
+        flags: ['RW', 'access', 'delete'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+      {
+        flags: ['OW', 'update'],
+        beginSearch: { index: 2 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
-      { name: 'newkey', type: 'key' },
+      { name: 'newkey', type: 'key', keySpecIndex: 1 },
     ],
     handler: renameCommand,
   },
@@ -364,9 +413,22 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Rename a key, only if the new key does not exist',
     since: '1.0.0',
     complexity: 'O(1)',
+    history: [['3.2.0', 'The command no longer returns an error when source and destination names are the same.']],
+    keySpecs: [
+      {
+        flags: ['RW', 'access', 'delete'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+      {
+        flags: ['OW', 'insert'],
+        beginSearch: { index: 2 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
-      { name: 'newkey', type: 'key' },
+      { name: 'newkey', type: 'key', keySpecIndex: 1 },
     ],
     handler: renamenxCommand,
   },
@@ -379,10 +441,11 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Set a key\'s time to live in seconds',
     since: '1.0.0',
     complexity: 'O(1)',
+    history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
     args: [
       { name: 'key', type: 'key' },
       { name: 'seconds', type: 'integer' },
-      { name: 'condition', type: 'oneof', optional: true, arguments: [
+      { name: 'condition', type: 'oneof', since: '7.0.0', optional: true, arguments: [
         { name: 'nx', type: 'pure-token', token: 'NX' },
         { name: 'xx', type: 'pure-token', token: 'XX' },
         { name: 'gt', type: 'pure-token', token: 'GT' },
@@ -400,10 +463,11 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Set a key\'s time to live in milliseconds',
     since: '2.6.0',
     complexity: 'O(1)',
+    history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
     args: [
       { name: 'key', type: 'key' },
       { name: 'milliseconds', type: 'integer' },
-      { name: 'condition', type: 'oneof', optional: true, arguments: [
+      { name: 'condition', type: 'oneof', since: '7.0.0', optional: true, arguments: [
         { name: 'nx', type: 'pure-token', token: 'NX' },
         { name: 'xx', type: 'pure-token', token: 'XX' },
         { name: 'gt', type: 'pure-token', token: 'GT' },
@@ -421,10 +485,11 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Set the expiration for a key as a UNIX timestamp',
     since: '1.2.0',
     complexity: 'O(1)',
+    history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
     args: [
       { name: 'key', type: 'key' },
       { name: 'unix-time-seconds', type: 'unix-time' },
-      { name: 'condition', type: 'oneof', optional: true, arguments: [
+      { name: 'condition', type: 'oneof', since: '7.0.0', optional: true, arguments: [
         { name: 'nx', type: 'pure-token', token: 'NX' },
         { name: 'xx', type: 'pure-token', token: 'XX' },
         { name: 'gt', type: 'pure-token', token: 'GT' },
@@ -442,10 +507,11 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Set the expiration for a key as a UNIX timestamp specified in milliseconds',
     since: '2.6.0',
     complexity: 'O(1)',
+    history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
     args: [
       { name: 'key', type: 'key' },
       { name: 'unix-time-milliseconds', type: 'unix-time' },
-      { name: 'condition', type: 'oneof', optional: true, arguments: [
+      { name: 'condition', type: 'oneof', since: '7.0.0', optional: true, arguments: [
         { name: 'nx', type: 'pure-token', token: 'NX' },
         { name: 'xx', type: 'pure-token', token: 'XX' },
         { name: 'gt', type: 'pure-token', token: 'GT' },
@@ -463,6 +529,8 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Get the time to live for a key in seconds',
     since: '1.0.0',
     complexity: 'O(1)',
+    history: [['2.8.0', 'Added the -2 reply.']],
+    tips: ['nondeterministic_output'],
     args: [
       { name: 'key', type: 'key' },
     ],
@@ -477,6 +545,8 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Get the time to live for a key in milliseconds',
     since: '2.6.0',
     complexity: 'O(1)',
+    history: [['2.8.0', 'Added the -2 reply.']],
+    tips: ['nondeterministic_output'],
     args: [
       { name: 'key', type: 'key' },
     ],
@@ -504,6 +574,7 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Return a random key from the keyspace',
     since: '1.0.0',
     complexity: 'O(1)',
+    tips: ['request_policy:all_shards', 'nondeterministic_output'],
     handler: randomkeyCommand,
   },
   {
@@ -515,6 +586,14 @@ export const keyCommands: CommandSpec[] = [
     summary: 'Alters the last access time of a key(s). Returns the number of existing keys specified.',
     since: '3.2.1',
     complexity: 'O(N) where N is the number of keys that will be touched.',
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
+    keySpecs: [
+      {
+        flags: ['RO'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: -1, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key', multiple: true },
     ],

@@ -383,6 +383,7 @@ function setrangeCommand(ctx: CommandContext): Reply {
   return int(next.value.length)
 }
 
+/** Declarations as Redis 7.0.15 reports them in COMMAND INFO and COMMAND DOCS. */
 export const stringCommands: CommandSpec[] = [
   {
     name: 'get',
@@ -407,20 +408,29 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Set the string value of a key',
     since: '1.0.0',
     complexity: 'O(1)',
+    history: [['2.6.12', 'Added the `EX`, `PX`, `NX` and `XX` options.'], ['6.0.0', 'Added the `KEEPTTL` option.'], ['6.2.0', 'Added the `GET`, `EXAT` and `PXAT` option.'], ['7.0.0', 'Allowed the `NX` and `GET` options to be used together.']],
+    keySpecs: [
+      {
+        flags: ['RW', 'access', 'update', 'variable_flags'],
+        notes: 'RW and ACCESS due to the optional `GET` argument',
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
       { name: 'value', type: 'string' },
-      { name: 'condition', type: 'oneof', optional: true, arguments: [
+      { name: 'condition', type: 'oneof', since: '2.6.12', optional: true, arguments: [
         { name: 'nx', type: 'pure-token', token: 'NX' },
         { name: 'xx', type: 'pure-token', token: 'XX' },
       ] },
-      { name: 'get', type: 'pure-token', token: 'GET', optional: true },
+      { name: 'get', type: 'pure-token', token: 'GET', since: '6.2.0', optional: true },
       { name: 'expiration', type: 'oneof', optional: true, arguments: [
-        { name: 'seconds', type: 'integer', token: 'EX' },
-        { name: 'milliseconds', type: 'integer', token: 'PX' },
-        { name: 'unix-time-seconds', type: 'unix-time', token: 'EXAT' },
-        { name: 'unix-time-milliseconds', type: 'unix-time', token: 'PXAT' },
-        { name: 'keepttl', type: 'pure-token', token: 'KEEPTTL' },
+        { name: 'seconds', type: 'integer', token: 'EX', since: '2.6.12' },
+        { name: 'milliseconds', type: 'integer', token: 'PX', since: '2.6.12' },
+        { name: 'unix-time-seconds', type: 'unix-time', token: 'EXAT', since: '6.2.0' },
+        { name: 'unix-time-milliseconds', type: 'unix-time', token: 'PXAT', since: '6.2.0' },
+        { name: 'keepttl', type: 'pure-token', token: 'KEEPTTL', since: '6.0.0' },
       ] },
     ],
     handler: setCommand,
@@ -434,6 +444,13 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Set the value of a key, only if the key does not exist',
     since: '1.0.0',
     complexity: 'O(1)',
+    keySpecs: [
+      {
+        flags: ['OW', 'insert'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
       { name: 'value', type: 'string' },
@@ -449,6 +466,13 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Set the value and expiration of a key',
     since: '2.0.0',
     complexity: 'O(1)',
+    keySpecs: [
+      {
+        flags: ['OW', 'update'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
       { name: 'seconds', type: 'integer' },
@@ -465,6 +489,13 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Set the value and expiration in milliseconds of a key',
     since: '2.6.0',
     complexity: 'O(1)',
+    keySpecs: [
+      {
+        flags: ['OW', 'update'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
       { name: 'milliseconds', type: 'integer' },
@@ -481,6 +512,7 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Get the values of all the given keys',
     since: '1.0.0',
     complexity: 'O(N) where N is the number of keys to retrieve.',
+    tips: ['request_policy:multi_shard'],
     args: [
       { name: 'key', type: 'key', multiple: true },
     ],
@@ -495,6 +527,14 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Set multiple keys to multiple values',
     since: '1.0.1',
     complexity: 'O(N) where N is the number of keys to set.',
+    tips: ['request_policy:multi_shard', 'response_policy:all_succeeded'],
+    keySpecs: [
+      {
+        flags: ['OW', 'update'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: -1, keystep: 2, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key_value', type: 'block', multiple: true, arguments: [
         { name: 'key', type: 'key' },
@@ -512,6 +552,14 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Set multiple keys to multiple values, only if none of the keys exist',
     since: '1.0.1',
     complexity: 'O(N) where N is the number of keys to set.',
+    tips: ['request_policy:multi_shard', 'response_policy:agg_min'],
+    keySpecs: [
+      {
+        flags: ['OW', 'insert'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: -1, keystep: 2, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key_value', type: 'block', multiple: true, arguments: [
         { name: 'key', type: 'key' },
@@ -529,6 +577,13 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Increment the integer value of a key by one',
     since: '1.0.0',
     complexity: 'O(1)',
+    keySpecs: [
+      {
+        flags: ['RW', 'access', 'update'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
     ],
@@ -543,6 +598,13 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Decrement the integer value of a key by one',
     since: '1.0.0',
     complexity: 'O(1)',
+    keySpecs: [
+      {
+        flags: ['RW', 'access', 'update'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
     ],
@@ -557,6 +619,13 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Increment the integer value of a key by the given amount',
     since: '1.0.0',
     complexity: 'O(1)',
+    keySpecs: [
+      {
+        flags: ['RW', 'access', 'update'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
       { name: 'increment', type: 'integer' },
@@ -572,6 +641,13 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Decrement the integer value of a key by the given number',
     since: '1.0.0',
     complexity: 'O(1)',
+    keySpecs: [
+      {
+        flags: ['RW', 'access', 'update'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
       { name: 'decrement', type: 'integer' },
@@ -587,6 +663,13 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Increment the float value of a key by the given amount',
     since: '2.6.0',
     complexity: 'O(1)',
+    keySpecs: [
+      {
+        flags: ['RW', 'access', 'update'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
       { name: 'increment', type: 'double' },
@@ -602,6 +685,13 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Append a value to a key',
     since: '2.0.0',
     complexity: 'O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.',
+    keySpecs: [
+      {
+        flags: ['RW', 'insert'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
       { name: 'value', type: 'string' },
@@ -617,6 +707,13 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Get the length of the value stored in a key',
     since: '2.2.0',
     complexity: 'O(1)',
+    keySpecs: [
+      {
+        flags: ['RO'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
     ],
@@ -663,6 +760,13 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Get the value of a key and delete the key',
     since: '6.2.0',
     complexity: 'O(1)',
+    keySpecs: [
+      {
+        flags: ['RW', 'access', 'delete'],
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
     ],
@@ -677,6 +781,14 @@ export const stringCommands: CommandSpec[] = [
     summary: 'Get the value of a key and optionally set its expiration',
     since: '6.2.0',
     complexity: 'O(1)',
+    keySpecs: [
+      {
+        flags: ['RW', 'access', 'update'],
+        notes: 'RW and UPDATE because it changes the TTL',
+        beginSearch: { index: 1 },
+        findKeys: { range: { lastkey: 0, keystep: 1, limit: 0 } },
+      },
+    ],
     args: [
       { name: 'key', type: 'key' },
       { name: 'expiration', type: 'oneof', optional: true, arguments: [

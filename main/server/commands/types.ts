@@ -51,6 +51,24 @@ export interface ArgDoc {
   readonly multiple?: boolean
   readonly multipleToken?: boolean
   readonly arguments?: readonly ArgDoc[]
+  /** Version that added this argument (COMMAND DOCS `since`), when Redis lists one. */
+  readonly since?: string
+  /** For key arguments: which of the command's key specs describes it (default 0). */
+  readonly keySpecIndex?: number
+}
+
+/**
+ * One COMMAND INFO key specification as Redis 7.0 declares it. Optional on a
+ * CommandSpec: without it, INFO derives one range spec from `keys`.
+ */
+export interface KeySpec {
+  /** Redis's key-spec flags in its order, e.g. ['RW', 'access', 'update', 'variable_flags']. */
+  readonly flags: readonly string[]
+  readonly notes?: string
+  readonly beginSearch: { readonly index: number } | { readonly keyword: string; readonly startFrom: number }
+  readonly findKeys:
+    | { readonly range: { readonly lastkey: number; readonly keystep: number; readonly limit: number } }
+    | { readonly keynum: { readonly keynumidx: number; readonly firstkey: number; readonly keystep: number } }
 }
 
 export type CommandGroup =
@@ -82,4 +100,12 @@ export interface CommandSpec {
   /** Absent only on container commands (CLIENT, CONFIG, COMMAND …) that dispatch to `subcommands`. */
   readonly handler?: CommandHandler
   readonly subcommands?: readonly CommandSpec[]
+  /** COMMAND INFO key specs, when they say more than `keys` (flags such as OW/insert, notes). */
+  readonly keySpecs?: readonly KeySpec[]
+  /** ACL categories declared explicitly beyond those implied by flags and group (e.g. KEYS is @dangerous), without '@'. */
+  readonly extraCategories?: readonly string[]
+  /** COMMAND INFO tips, e.g. 'request_policy:multi_shard', 'nondeterministic_output'. */
+  readonly tips?: readonly string[]
+  /** COMMAND DOCS history: [version, description] pairs. */
+  readonly history?: readonly (readonly [string, string])[]
 }
