@@ -69,6 +69,11 @@ export class Database {
   private expireSum = 0
   private readonly epochBase: number
   private expireCursor = 0
+  /**
+   * No key expires before this time (a lower bound, exact after each full
+   * reclaim): lets size() skip its walk when nothing can have expired yet.
+   */
+  private earliestExpire = Infinity
 
   /** Bumped on every signalled modification: a cheap "did anything change" for callers that poll. */
   version = 0
@@ -155,6 +160,7 @@ export class Database {
     this.expireTable.clear()
     this.expireSum = 0
     this.expireCursor = 0
+    this.earliestExpire = Infinity
     this.version++
     for (const listener of this.flushListeners) listener(this)
   }
@@ -182,6 +188,7 @@ export class Database {
     else this.expireSum -= previous - this.epochBase
     this.expires.set(k, at)
     this.expireSum += at - this.epochBase
+    if (at < this.earliestExpire) this.earliestExpire = at
   }
 
   /** removeExpire: true when the key had a TTL. */
@@ -354,13 +361,22 @@ export class Database {
     return true
   }
 
-  /** Delete every logically expired key now (master only). O(keys with a TTL). */
+  /**
+   * Delete every logically expired key now (master only): O(keys with a TTL),
+   * skipped while the earliest expire time is still ahead.
+   */
   private reclaimExpired(): void {
     if (this.policy() !== 'delete' || this.expires.size === 0) return
     const now = this.host.now()
+    if (!(now > this.earliestExpire)) return
     const dead: string[] = []
-    for (const [k, at] of this.expires) if (now > at) dead.push(k)
+    let earliest = Infinity
+    for (const [k, at] of this.expires) {
+      if (now > at) dead.push(k)
+      else if (at < earliest) earliest = at
+    }
     for (const k of dead) this.expireKey(k)
+    this.earliestExpire = earliest
   }
 
   private visibleCount(): number {
