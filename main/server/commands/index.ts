@@ -4,7 +4,8 @@ import { connectionCommands } from './connection'
 import { serverAdminCommands } from './server-admin'
 import { configCommands } from './config'
 import { stringCommands } from './strings'
+import { keyCommands } from './keys'
 
 export function allCommands(): CommandSpec[] {
-  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...configCommands]
+  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands]
 }
