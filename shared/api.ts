@@ -22,6 +22,21 @@ export interface ApiMethods {
 }
 
 export type ApiMethod = keyof ApiMethods
+
+/** Every method name; typed as a record so the compiler rejects a name missing from, or absent in, ApiMethods. */
+const METHOD_NAMES: Record<ApiMethod, true> = {
+  'fleet.list': true,
+  'node.create': true,
+  'node.start': true,
+  'node.stop': true,
+  'node.remove': true,
+  'console.exec': true,
+}
+export const API_METHODS = Object.keys(METHOD_NAMES) as readonly ApiMethod[]
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.hasOwn(METHOD_NAMES, name)
+}
 export type ApiParams<M extends ApiMethod> = ApiMethods[M]['params']
 export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result']
 

@@ -4,7 +4,7 @@
  * one NodeProcess per local node, the monitor and the console sessions.
  */
 import { EventEmitter } from 'node:events'
-import type { ApiEvent, ApiEvents, ApiMethod, ApiParams, ApiResult, TandemApi } from '../../shared/api'
+import { isApiMethod, type ApiEvent, type ApiEvents, type ApiMethod, type ApiParams, type ApiResult, type TandemApi } from '../../shared/api'
 import type { ConsoleReply, NodeSpec, NodeStatus, NodeView } from '../../shared/types'
 import { ConsoleSession } from './console'
 import { Fleet } from './fleet'
@@ -42,11 +42,6 @@ export interface ControlPlane extends TandemApi {
   readonly dataDir: string
 }
 
-export const API_METHODS: readonly ApiMethod[] = ['fleet.list', 'node.create', 'node.start', 'node.stop', 'node.remove', 'console.exec']
-
-export function isApiMethod(name: string): name is ApiMethod {
-  return (API_METHODS as readonly string[]).includes(name)
-}
 
 export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   installOrphanGuards()
