@@ -1,11 +1,22 @@
+import { chmodSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 
 // One build for the three programs. main/ is bundled for Node 20 so the built
 // tandem-server and web mode also run under plain `node` (no Electron needed).
+// cli.ts starts with a `#!/usr/bin/env node` line; the built file must also be
+// executable so `npx tandem-server` and `./out/server/cli.js` run it directly.
+const executableServerCli = {
+  name: 'executable-server-cli',
+  writeBundle(): void {
+    chmodSync(resolve('out/server/cli.js'), 0o755)
+  },
+}
+
 export default defineConfig({
   main: {
+    plugins: [executableServerCli],
     build: {
       target: 'node20',
       outDir: 'out',

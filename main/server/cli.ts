@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * tandem-server's command line: `tandem-server [/path/to/redis.conf] [--option value ...] [-]`.
  *

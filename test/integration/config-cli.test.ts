@@ -65,6 +65,14 @@ describe('tandem-server command line', () => {
     expect(h.stdout).toContain('[/path/to/redis.conf] [options] [-]')
   })
 
+  it('runs as an executable, as `npx tandem-server` does through the package bin', () => {
+    // No `node` in front: the kernel must find the #! line and the execute bit.
+    const r = spawnSync(TANDEM_SERVER_JS, ['--version'], { encoding: 'utf8', timeout: 15_000 })
+    expect(r.error).toBeUndefined()
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/^Redis server v=7\.0\.15 .* tandem=\d+\.\d+\.\d+\n$/)
+  })
+
   it('reads its config from stdin with -', async () => {
     const port = await freePort()
     const child = spawn(process.execPath, [TANDEM_SERVER_JS, '-'], { stdio: ['pipe', 'pipe', 'pipe'] })
