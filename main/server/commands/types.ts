@@ -25,6 +25,7 @@ export type CommandFlag =
   | 'no_multi'
   | 'allow_busy'
   | 'no_mandatory_keys'
+  | 'movablekeys'
 
 /** Redis's legacy (first, last, step) key positions; `last: -1` means the last argument. */
 export interface KeyPositions {
@@ -108,4 +109,9 @@ export interface CommandSpec {
   readonly tips?: readonly string[]
   /** COMMAND DOCS history: [version, description] pairs. */
   readonly history?: readonly (readonly [string, string])[]
+  /** COMMAND DOCS doc_flags, e.g. ['deprecated']. */
+  readonly docFlags?: readonly string[]
+  /** COMMAND DOCS deprecated_since / replaced_by of a deprecated command. */
+  readonly deprecatedSince?: string
+  readonly replacedBy?: string
 }
