@@ -4,6 +4,11 @@
  * checks read only `type`, never the payload.
  */
 
+import type { ZSet } from './zset'
+
+/** A sorted set (store/zset.ts): member→score map plus a span skiplist. */
+export type ZsetValue = ZSet
+
 /** A string value: raw bytes. Redis's int/embstr encodings are invisible on the wire, so one form suffices. */
 export interface StringValue {
   readonly type: 'string'
@@ -14,7 +19,7 @@ export interface StringValue {
  * Every value type the keyspace can hold. Add `ListValue`, `HashValue`, … here;
  * `RedisValue['type']` then names them for TYPE and SCAN … TYPE.
  */
-export type RedisValue = StringValue
+export type RedisValue = StringValue | ZsetValue
 
 /** The name TYPE prints ("string", "list", "set", "zset", "hash", "stream"). */
 export type ValueType = RedisValue['type']

@@ -1,0 +1,152 @@
+/**
+ * The sorted-set value: a member→score Map for O(1) ZSCORE plus a skiplist
+ * with spans for order, rank and ranges (Redis's OBJ_ENCODING_SKIPLIST).
+ *
+ * Redis keeps small sets in a listpack instead; the difference is invisible on
+ * the wire except through OBJECT ENCODING, so only the *name* of the encoding
+ * is tracked here, with 7.0's rules for when it changes (zsetAdd converts to
+ * skiplist once the set outgrows zset-max-listpack-entries/-value; nothing
+ * converts back except the *STORE commands' zsetConvertToListpackIfNeeded).
+ */
+import { SkipList, type LexRange, type ScoreRange, type SkipNode } from './skiplist'
+
+export type ZsetEncoding = 'listpack' | 'skiplist'
+
+/** zset-max-listpack-entries / zset-max-listpack-value. */
+export interface ListpackLimits {
+  readonly entries: number
+  readonly value: number
+}
+
+export const DEFAULT_LISTPACK_LIMITS: ListpackLimits = { entries: 128, value: 64 }
+
+/** ZADD's input flags (ZADD_IN_*). */
+export interface ZaddFlags {
+  readonly incr?: boolean
+  readonly nx?: boolean
+  readonly xx?: boolean
+  readonly gt?: boolean
+  readonly lt?: boolean
+}
+
+/** zsetAdd's outcome: ZADD_OUT_* plus the resulting score. */
+export type ZaddResult =
+  | { readonly kind: 'added'; readonly score: number }
+  | { readonly kind: 'updated'; readonly score: number }
+  | { readonly kind: 'unchanged'; readonly score: number }
+  | { readonly kind: 'skipped' }
+  | { readonly kind: 'nan' }
+
+export class ZSet {
+  readonly type = 'zset' as const
+  readonly dict = new Map<string, number>()
+  readonly list = new SkipList()
+  encoding: ZsetEncoding
+
+  constructor(encoding: ZsetEncoding = 'listpack') {
+    this.encoding = encoding
+  }
+
+  get size(): number {
+    return this.dict.size
+  }
+
+  score(member: string): number | undefined {
+    return this.dict.get(member)
+  }
+
+  /** t_zset.c zsetAdd, including the listpack→skiplist conversion rule. */
+  add(score: number, member: string, flags: ZaddFlags, limits: ListpackLimits): ZaddResult {
+    if (Number.isNaN(score)) return { kind: 'nan' }
+    const current = this.dict.get(member)
+    if (current !== undefined) {
+      if (flags.nx) return { kind: 'skipped' }
+      let next = score
+      if (flags.incr) {
+        next = current + score
+        if (Number.isNaN(next)) return { kind: 'nan' }
+      }
+      if ((flags.lt && next >= current) || (flags.gt && next <= current)) return { kind: 'skipped' }
+      if (next === current) return { kind: 'unchanged', score: next }
+      this.list.updateScore(current, member, next)
+      this.dict.set(member, next)
+      return { kind: 'updated', score: next }
+    }
+    if (flags.xx) return { kind: 'skipped' }
+    if (this.encoding === 'listpack' && (this.dict.size + 1 > limits.entries || member.length > limits.value)) {
+      this.encoding = 'skiplist'
+    }
+    this.insertNew(score, member)
+    return { kind: 'added', score }
+  }
+
+  /** Adds a member known to be absent (set-operation results, ZRANGESTORE). */
+  insertNew(score: number, member: string): void {
+    this.dict.set(member, score)
+    this.list.insert(score, member)
+  }
+
+  remove(member: string): boolean {
+    const score = this.dict.get(member)
+    if (score === undefined) return false
+    this.dict.delete(member)
+    this.list.delete(score, member)
+    return true
+  }
+
+  /** 0-based rank from the lowest score (or from the highest when `reverse`), undefined when absent. */
+  rank(member: string, reverse = false): number | undefined {
+    const score = this.dict.get(member)
+    if (score === undefined) return undefined
+    const r = this.list.rank(score, member) - 1
+    return reverse ? this.size - 1 - r : r
+  }
+
+  /** The node at 0-based rank `index` in ascending order. */
+  at(index: number): SkipNode | null {
+    return this.list.byRank(index + 1)
+  }
+
+  firstInScoreRange(range: ScoreRange): SkipNode | null {
+    return this.list.firstInScoreRange(range)
+  }
+
+  lastInScoreRange(range: ScoreRange): SkipNode | null {
+    return this.list.lastInScoreRange(range)
+  }
+
+  firstInLexRange(range: LexRange): SkipNode | null {
+    return this.list.firstInLexRange(range)
+  }
+
+  lastInLexRange(range: LexRange): SkipNode | null {
+    return this.list.lastInLexRange(range)
+  }
+
+  /** Removes the given nodes (collected by a range walk) from both structures; returns how many. */
+  removeNodes(nodes: readonly SkipNode[]): number {
+    for (const n of nodes) {
+      this.dict.delete(n.member)
+      this.list.delete(n.score, n.member)
+    }
+    return nodes.length
+  }
+
+  /** Members and scores in ascending order. */
+  entries(): IterableIterator<[string, number]> {
+    return this.list.entries()
+  }
+
+  /** zsetConvertToListpackIfNeeded: what a *STORE destination is created as. */
+  fitToEncoding(limits: ListpackLimits): void {
+    if (this.encoding !== 'skiplist') return
+    if (this.size > limits.entries) return
+    for (const member of this.dict.keys()) if (member.length > limits.value) return
+    this.encoding = 'listpack'
+  }
+}
+
+/** OBJECT ENCODING of a zset value. */
+export function zsetEncoding(value: ZSet): ZsetEncoding {
+  return value.encoding
+}
