@@ -56,6 +56,8 @@ export interface ArgDoc {
   readonly since?: string
   /** For key arguments: which of the command's key specs describes it (default 0). */
   readonly keySpecIndex?: number
+  /** Version that deprecated this argument (COMMAND DOCS `deprecated_since`). */
+  readonly deprecatedSince?: string
 }
 
 /**
