@@ -5,6 +5,7 @@
  */
 
 import type { ZSet } from './zset'
+import type { ListValue } from './list'
 
 /** A sorted set (store/zset.ts): member→score map plus a span skiplist. */
 export type ZsetValue = ZSet
@@ -19,7 +20,7 @@ export interface StringValue {
  * Every value type the keyspace can hold. Add `ListValue`, `HashValue`, … here;
  * `RedisValue['type']` then names them for TYPE and SCAN … TYPE.
  */
-export type RedisValue = StringValue | ZsetValue
+export type RedisValue = StringValue | ZsetValue | ListValue
 
 /** The name TYPE prints ("string", "list", "set", "zset", "hash", "stream"). */
 export type ValueType = RedisValue['type']
