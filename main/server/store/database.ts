@@ -19,6 +19,7 @@
  * (expire.c) walks the keys with a TTL so keys nobody touches disappear too.
  */
 import { ScanTable } from './scan-table'
+import { KeyMemoryTable } from './memory-keys'
 import type { RedisValue, ValueType } from './values'
 
 export type { RedisValue, ValueType } from './values'
@@ -83,12 +84,15 @@ export class Database {
   readonly expiredListeners: ((db: Database, key: string) => void)[] = []
   /** Called after FLUSHDB/FLUSHALL emptied this database. */
   readonly flushListeners: ((db: Database) => void)[] = []
+  /** Per-key memory charge and LRU/LFU access state (INFO memory, maxmemory, OBJECT IDLETIME/FREQ). */
+  readonly memory: KeyMemoryTable
 
   constructor(
     readonly index: number,
     private readonly host: KeyspaceHost,
   ) {
     this.epochBase = host.now()
+    this.memory = new KeyMemoryTable(() => host.now())
   }
 
   // ---- lookups -----------------------------------------------------------
@@ -105,7 +109,9 @@ export class Database {
   lookupWrite(key: KeyInput): RedisValue | undefined {
     const k = keyString(key)
     if (this.expireIfNeeded(k)) return undefined
-    return this.dict.get(k)
+    const value = this.dict.get(k)
+    if (value !== undefined) this.memory.touched(k)
+    return value
   }
 
   /** The stored value regardless of expiry (persistence, debugging). */
@@ -115,7 +121,9 @@ export class Database {
 
   /** Same as lookupWrite but true/false; for EXISTS-like checks that must not count stats. */
   has(key: KeyInput): boolean {
-    return this.lookupWrite(key) !== undefined
+    // LOOKUP_NOTOUCH, as EXISTS: an existence check is not an access for LRU/LFU.
+    const k = keyString(key)
+    return !this.expireIfNeeded(k) && this.dict.has(k)
   }
 
   // ---- writes ------------------------------------------------------------
@@ -141,6 +149,7 @@ export class Database {
     const k = keyString(key)
     if (!this.dict.has(k)) this.keyTable.add(k)
     this.dict.set(k, value)
+    this.memory.written(k, value)
   }
 
   /** dbDelete after expireIfNeeded: false when the key did not (logically) exist. */
@@ -161,6 +170,7 @@ export class Database {
     this.expireSum = 0
     this.expireCursor = 0
     this.earliestExpire = Infinity
+    this.memory.clear()
     this.version++
     for (const listener of this.flushListeners) listener(this)
   }
@@ -168,6 +178,7 @@ export class Database {
   /** signalModifiedKey: a write changed `key`. */
   signalModified(key: KeyInput): void {
     const k = keyString(key)
+    this.memory.written(k, this.dict.get(k))
     this.version++
     for (const listener of this.modifiedListeners) listener(this, k)
   }
@@ -304,6 +315,26 @@ export class Database {
   }
 
   /**
+   * Up to `count` random keys (repeats possible) from every key, or only from
+   * keys with a TTL: the sample evict.c's dictGetSomeKeys gives the eviction pool.
+   */
+  sampleKeys(count: number, volatileOnly: boolean, random: () => number = Math.random): string[] {
+    const table = volatileOnly ? this.expireTable : this.keyTable
+    const keys: string[] = []
+    for (let i = 0; i < count; i++) {
+      const k = table.randomKey(random)
+      if (k === undefined) break
+      keys.push(k)
+    }
+    return keys
+  }
+
+  /** Keys with a TTL, expired or not, without reclaiming (eviction's cheap "any volatile key?"). */
+  get volatileCount(): number {
+    return this.expires.size
+  }
+
+  /**
    * checkAlreadyExpired's condition: a master deletes a key given a TTL in the
    * past at once; a replica stores it and waits for its master's DEL.
    */
@@ -347,6 +378,7 @@ export class Database {
   private remove(k: string): boolean {
     if (!this.dict.delete(k)) return false
     this.keyTable.delete(k)
+    this.memory.removed(k)
     this.dropExpire(k)
     return true
   }
