@@ -82,6 +82,7 @@ export const configCommands: CommandSpec[] = [
         summary: 'Get the values of configuration parameters',
         since: '2.0.0',
         complexity: 'O(N) when N is the number of configuration parameters provided',
+        history: [['7.0.0', 'Added the ability to pass multiple pattern parameters in one call']],
         args: [{ name: 'parameter', type: 'block', multiple: true, arguments: [{ name: 'parameter', type: 'string' }] }],
         handler: configGet,
       },
@@ -102,18 +103,10 @@ export const configCommands: CommandSpec[] = [
         group: 'server',
         summary: 'Set configuration parameters to the given values',
         since: '2.0.0',
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
         complexity: 'O(N) when N is the number of configuration parameters provided',
-        args: [
-          {
-            name: 'parameter_value',
-            type: 'block',
-            multiple: true,
-            arguments: [
-              { name: 'parameter', type: 'string' },
-              { name: 'value', type: 'string' },
-            ],
-          },
-        ],
+        history: [['7.0.0', 'Added the ability to set multiple parameters in one call.']],
+        args: [{ name: 'parameter_value', type: 'block', multiple: true, arguments: [{ name: 'parameter', type: 'string' }, { name: 'value', type: 'string' }] }],
         handler: configSet,
       },
       {
@@ -131,7 +124,7 @@ export const configCommands: CommandSpec[] = [
         arity: 2,
         flags: ADMIN,
         group: 'server',
-        summary: 'Overwrite the configuration file with the in-memory configuration',
+        summary: 'Rewrite the configuration file with the in memory configuration',
         since: '2.8.0',
         complexity: 'O(1)',
         handler: configRewrite,

@@ -290,13 +290,14 @@ export const connectionCommands: CommandSpec[] = [
     summary: 'Ping the server',
     since: '1.0.0',
     complexity: 'O(1)',
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     args: [{ name: 'message', type: 'string', optional: true }],
     handler: ping,
   },
   {
     name: 'echo',
     arity: 2,
-    flags: ['fast'],
+    flags: ['loading', 'stale', 'fast'],
     group: CONNECTION,
     summary: 'Echo the given string',
     since: '1.0.0',
@@ -336,10 +337,8 @@ export const connectionCommands: CommandSpec[] = [
     summary: 'Authenticate to the server',
     since: '1.0.0',
     complexity: 'O(N) where N is the number of passwords defined for the user',
-    args: [
-      { name: 'username', type: 'string', optional: true },
-      { name: 'password', type: 'string' },
-    ],
+    history: [['6.0.0', 'Added ACL style (username and password).']],
+    args: [{ name: 'username', type: 'string', since: '6.0.0', optional: true }, { name: 'password', type: 'string' }],
     handler: auth,
   },
   {
@@ -350,27 +349,8 @@ export const connectionCommands: CommandSpec[] = [
     summary: 'Handshake with Redis',
     since: '6.0.0',
     complexity: 'O(1)',
-    args: [
-      {
-        name: 'arguments',
-        type: 'block',
-        optional: true,
-        arguments: [
-          { name: 'protover', type: 'integer' },
-          {
-            name: 'username_password',
-            type: 'block',
-            token: 'AUTH',
-            optional: true,
-            arguments: [
-              { name: 'username', type: 'string' },
-              { name: 'password', type: 'string' },
-            ],
-          },
-          { name: 'clientname', type: 'string', token: 'SETNAME', optional: true },
-        ],
-      },
-    ],
+    history: [['6.2.0', "`protover` made optional; when called without arguments the command reports the current connection's context."]],
+    args: [{ name: 'arguments', type: 'block', optional: true, arguments: [{ name: 'protover', type: 'integer' }, { name: 'username_password', type: 'block', token: 'AUTH', optional: true, arguments: [{ name: 'username', type: 'string' }, { name: 'password', type: 'string' }] }, { name: 'clientname', type: 'string', token: 'SETNAME', optional: true }] }],
     handler: hello,
   },
   {
@@ -383,6 +363,7 @@ export const connectionCommands: CommandSpec[] = [
     complexity: 'Depends on subcommand.',
     subcommands: [
       clientSub('help', 2, 'Show helpful text about the different subcommands', () => array(CLIENT_HELP.map(simple)), {
+        flags: ['loading', 'stale'],
         since: '5.0.0',
         complexity: 'O(1)',
       }),
@@ -400,41 +381,19 @@ export const connectionCommands: CommandSpec[] = [
         args: [{ name: 'connection-name', type: 'string' }],
       }),
       clientSub('info', 2, 'Returns information about the current client connection.', (ctx) =>
-        verbatim(`${ctx.server.core.describeClient(ctx.client)}\n`), { since: '6.2.0', complexity: 'O(1)' }),
+        verbatim(`${ctx.server.core.describeClient(ctx.client)}\n`), { since: '6.2.0', complexity: 'O(1)', tips: ['nondeterministic_output'] }),
       clientSub('list', -2, 'Get the list of client connections', clientList, {
+        flags: ['admin', 'noscript', 'loading', 'stale'],
+        tips: ['nondeterministic_output'],
         complexity: 'O(N) where N is the number of client connections',
-        args: [
-          {
-            name: 'normal_master_replica_pubsub',
-            type: 'oneof',
-            token: 'TYPE',
-            optional: true,
-            arguments: [
-              { name: 'normal', type: 'pure-token', token: 'NORMAL' },
-              { name: 'master', type: 'pure-token', token: 'MASTER' },
-              { name: 'replica', type: 'pure-token', token: 'REPLICA' },
-              { name: 'pubsub', type: 'pure-token', token: 'PUBSUB' },
-            ],
-          },
-          { name: 'id', type: 'block', token: 'ID', optional: true, arguments: [{ name: 'client-id', type: 'integer', multiple: true }] },
-        ],
+        history: [['2.8.12', 'Added unique client `id` field.'], ['5.0.0', 'Added optional `TYPE` filter.'], ['6.0.0', 'Added `user` field.'], ['6.2.0', 'Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter.'], ['7.0.0', 'Added `resp`, `multi-mem`, `rbs` and `rbp` fields.'], ['7.0.3', 'Added `ssub` field.']],
+        args: [{ name: 'normal_master_replica_pubsub', type: 'oneof', token: 'TYPE', since: '5.0.0', optional: true, arguments: [{ name: 'normal', type: 'pure-token', token: 'NORMAL' }, { name: 'master', type: 'pure-token', token: 'MASTER' }, { name: 'replica', type: 'pure-token', token: 'REPLICA' }, { name: 'pubsub', type: 'pure-token', token: 'PUBSUB' }] }, { name: 'id', type: 'block', token: 'ID', since: '6.2.0', optional: true, arguments: [{ name: 'client-id', type: 'integer', multiple: true }] }],
       }),
       clientSub('kill', -3, 'Kill the connection of a client', clientKill, {
         flags: ['admin', 'noscript', 'loading', 'stale'],
         complexity: 'O(N) where N is the number of client connections',
-        args: [
-          {
-            name: 'filter',
-            type: 'oneof',
-            arguments: [
-              { name: 'ip:port', type: 'string' },
-              { name: 'client-id', type: 'integer', token: 'ID', optional: true },
-              { name: 'addr', type: 'string', token: 'ADDR', optional: true },
-              { name: 'laddr', type: 'string', token: 'LADDR', optional: true },
-              { name: 'skipme', type: 'string', token: 'SKIPME', optional: true },
-            ],
-          },
-        ],
+        history: [['2.8.12', 'Added new filter format.'], ['2.8.12', '`ID` option.'], ['3.2.0', 'Added `master` type in for `TYPE` option.'], ['5.0.0', 'Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility.'], ['6.2.0', '`LADDR` option.']],
+        args: [{ name: 'filter', type: 'oneof', arguments: [{ name: 'ip:port', type: 'string', deprecatedSince: '2.8.12' }, { name: 'new-format', type: 'oneof', multiple: true, arguments: [{ name: 'client-id', type: 'integer', token: 'ID', since: '2.8.12', optional: true }, { name: 'normal_master_slave_pubsub', type: 'oneof', token: 'TYPE', since: '2.8.12', optional: true, arguments: [{ name: 'normal', type: 'pure-token', token: 'NORMAL' }, { name: 'master', type: 'pure-token', token: 'MASTER', since: '3.2.0' }, { name: 'slave', type: 'pure-token', token: 'SLAVE' }, { name: 'replica', type: 'pure-token', token: 'REPLICA', since: '5.0.0' }, { name: 'pubsub', type: 'pure-token', token: 'PUBSUB' }] }, { name: 'username', type: 'string', token: 'USER', optional: true }, { name: 'ip:port', type: 'string', token: 'ADDR', optional: true }, { name: 'ip:port', type: 'string', token: 'LADDR', since: '6.2.0', optional: true }, { name: 'yes/no', type: 'string', token: 'SKIPME', optional: true }] }] }],
       }),
     ],
   },

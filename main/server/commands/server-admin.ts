@@ -141,7 +141,7 @@ const COMMAND_HELP = [
 const SERVER: CommandSpec['group'] = 'server'
 
 function commandSub(name: string, arity: number, summary: string, handler: CommandSpec['handler'], extra: Partial<CommandSpec> = {}): CommandSpec {
-  return { name: `command|${name}`, arity, flags: ['loading', 'stale'], group: SERVER, summary, handler, since: '2.8.13', ...extra }
+  return { name: `command|${name}`, arity, flags: ['loading', 'stale'], group: SERVER, summary, handler, since: '2.8.13', extraCategories: ['connection'], ...extra }
 }
 
 export const serverAdminCommands: CommandSpec[] = [
@@ -153,6 +153,9 @@ export const serverAdminCommands: CommandSpec[] = [
     summary: 'Get information and statistics about the server',
     since: '1.0.0',
     complexity: 'O(1)',
+    extraCategories: ['dangerous'],
+    tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+    history: [['7.0.0', 'Added support for taking multiple section arguments.']],
     args: [{ name: 'section', type: 'string', optional: true, multiple: true }],
     handler: info,
   },
@@ -164,6 +167,8 @@ export const serverAdminCommands: CommandSpec[] = [
     summary: 'Return the number of keys in the selected database',
     since: '1.0.0',
     complexity: 'O(1)',
+    extraCategories: ['keyspace'],
+    tips: ['request_policy:all_shards', 'response_policy:agg_sum'],
     handler: (ctx) => int(ctx.db.size()),
   },
   {
@@ -173,8 +178,11 @@ export const serverAdminCommands: CommandSpec[] = [
     group: SERVER,
     summary: 'Remove all keys from the current database',
     since: '1.0.0',
+    extraCategories: ['keyspace', 'dangerous'],
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     complexity: 'O(N) where N is the number of keys in the selected database',
-    args: [{ name: 'async', type: 'oneof', optional: true, arguments: [{ name: 'async', type: 'pure-token', token: 'ASYNC' }, { name: 'sync', type: 'pure-token', token: 'SYNC' }] }],
+    history: [['4.0.0', 'Added the `ASYNC` flushing mode modifier.'], ['6.2.0', 'Added the `SYNC` flushing mode modifier.']],
+    args: [{ name: 'async', type: 'oneof', optional: true, arguments: [{ name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' }, { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' }] }],
     handler: flushdb,
   },
   {
@@ -184,8 +192,11 @@ export const serverAdminCommands: CommandSpec[] = [
     group: SERVER,
     summary: 'Remove all keys from all databases',
     since: '1.0.0',
+    extraCategories: ['keyspace', 'dangerous'],
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     complexity: 'O(N) where N is the total number of keys in all databases',
-    args: [{ name: 'async', type: 'oneof', optional: true, arguments: [{ name: 'async', type: 'pure-token', token: 'ASYNC' }, { name: 'sync', type: 'pure-token', token: 'SYNC' }] }],
+    history: [['4.0.0', 'Added the `ASYNC` flushing mode modifier.'], ['6.2.0', 'Added the `SYNC` flushing mode modifier.']],
+    args: [{ name: 'async', type: 'oneof', optional: true, arguments: [{ name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' }, { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' }] }],
     handler: flushall,
   },
   {
@@ -195,6 +206,7 @@ export const serverAdminCommands: CommandSpec[] = [
     group: SERVER,
     summary: 'Return the current server time',
     since: '2.6.0',
+    tips: ['nondeterministic_output'],
     complexity: 'O(1)',
     handler: time,
   },
@@ -206,12 +218,8 @@ export const serverAdminCommands: CommandSpec[] = [
     summary: 'Synchronously save the dataset to disk and then shut down the server',
     since: '1.0.0',
     complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
-    args: [
-      { name: 'nosave_save', type: 'oneof', optional: true, arguments: [{ name: 'nosave', type: 'pure-token', token: 'NOSAVE' }, { name: 'save', type: 'pure-token', token: 'SAVE' }] },
-      { name: 'now', type: 'pure-token', token: 'NOW', optional: true },
-      { name: 'force', type: 'pure-token', token: 'FORCE', optional: true },
-      { name: 'abort', type: 'pure-token', token: 'ABORT', optional: true },
-    ],
+    history: [['7.0.0', 'Added the `NOW`, `FORCE` and `ABORT` modifiers.']],
+    args: [{ name: 'nosave_save', type: 'oneof', optional: true, arguments: [{ name: 'nosave', type: 'pure-token', token: 'NOSAVE' }, { name: 'save', type: 'pure-token', token: 'SAVE' }] }, { name: 'now', type: 'pure-token', token: 'NOW', since: '7.0.0', optional: true }, { name: 'force', type: 'pure-token', token: 'FORCE', since: '7.0.0', optional: true }, { name: 'abort', type: 'pure-token', token: 'ABORT', since: '7.0.0', optional: true }],
     handler: shutdown,
   },
   {
@@ -222,6 +230,8 @@ export const serverAdminCommands: CommandSpec[] = [
     summary: 'Get array of Redis command details',
     since: '2.8.13',
     complexity: 'O(N) where N is the total number of Redis commands',
+    extraCategories: ['connection'],
+    tips: ['nondeterministic_output_order'],
     handler: (ctx) => array(ctx.server.core.commands.specs.map(commandInfo)),
     subcommands: [
       commandSub('count', 2, 'Get total number of Redis commands', (ctx) => int(ctx.server.core.commands.size), { complexity: 'O(1)' }),
@@ -231,7 +241,9 @@ export const serverAdminCommands: CommandSpec[] = [
       }),
       commandSub('list', -2, 'Get an array of Redis command names', commandList, {
         since: '7.0.0',
+        tips: ['nondeterministic_output_order'],
         complexity: 'O(N) where N is the total number of Redis commands',
+        args: [{ name: 'filterby', type: 'oneof', token: 'FILTERBY', optional: true, arguments: [{ name: 'module-name', type: 'string', token: 'MODULE' }, { name: 'category', type: 'string', token: 'ACLCAT' }, { name: 'pattern', type: 'pattern', token: 'PATTERN' }] }],
       }),
       commandSub(
         'info',
@@ -245,7 +257,12 @@ export const serverAdminCommands: CommandSpec[] = [
             return spec ? commandInfo(spec) : NULL_BULK
           }))
         },
-        { complexity: 'O(N) where N is the number of commands to look up', args: [{ name: 'command-name', type: 'string', optional: true, multiple: true }] },
+        {
+          tips: ['nondeterministic_output_order'],
+          complexity: 'O(N) where N is the number of commands to look up',
+          history: [['7.0.0', 'Allowed to be called with no argument to get info on all commands.']],
+          args: [{ name: 'command-name', type: 'string', optional: true, multiple: true }],
+        },
       ),
       commandSub(
         'docs',
@@ -256,7 +273,7 @@ export const serverAdminCommands: CommandSpec[] = [
           const specs = names.length === 0 ? ctx.server.core.commands.specs : names.map((n) => findSpec(ctx, n)).filter((s): s is CommandSpec => !!s)
           return map(specs.map((s) => [bulk(s.name), commandDocs(s)] as const))
         },
-        { since: '7.0.0', complexity: 'O(N) where N is the number of commands to look up', args: [{ name: 'command-name', type: 'string', optional: true, multiple: true }] },
+        { tips: ['nondeterministic_output_order'], since: '7.0.0', complexity: 'O(N) where N is the number of commands to look up', args: [{ name: 'command-name', type: 'string', optional: true, multiple: true }] },
       ),
     ],
   },
