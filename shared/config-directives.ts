@@ -243,10 +243,10 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   // clients
   int('maxclients', 1, UINT_MAX, 10000, 'clients', true, 'Maximum connected clients', ON),
   // memory
-  mem('maxmemory', 0, UINT64_MAX, 0, 'memory', true, 'Memory limit in bytes (0 = none)'),
-  oneOf('maxmemory-policy', ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'], 'noeviction', 'memory', true, 'Eviction policy when maxmemory is reached'),
-  int('maxmemory-samples', 1, INT_MAX, 5, 'memory', true, 'Keys sampled per eviction'),
-  int('maxmemory-eviction-tenacity', 0, 100, 10, 'memory', true, 'Eviction effort per command'),
+  mem('maxmemory', 0, UINT64_MAX, 0, 'memory', true, 'Memory limit in bytes (0 = none)', ON),
+  oneOf('maxmemory-policy', ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'], 'noeviction', 'memory', true, 'Eviction policy when maxmemory is reached', ON),
+  int('maxmemory-samples', 1, INT_MAX, 5, 'memory', true, 'Keys sampled per eviction', ON),
+  int('maxmemory-eviction-tenacity', 0, 100, 10, 'memory', true, 'Eviction effort per command', ON),
   d('maxmemory-clients', 'memory-percent', '0', 'memory', true, 'Memory limit for all clients together (bytes or % of maxmemory)', { min: -100, max: INT64_MAX }),
   int('active-expire-effort', 1, 10, 1, 'memory', true, 'Effort of the active expiry cycle (1-10)', ON),
   // lazyfree
@@ -326,8 +326,8 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   int('hz', 0, INT_MAX, 10, 'advanced', true, 'Background task frequency per second (clamped to 1-500)', ON),
   bool('dynamic-hz', true, 'advanced', true, 'Raise hz with many clients'),
   bool('jemalloc-bg-thread', true, 'advanced', true, 'jemalloc background purge thread'),
-  int('lfu-log-factor', 0, INT_MAX, 10, 'advanced', true, 'LFU counter logarithm factor'),
-  int('lfu-decay-time', 0, INT_MAX, 1, 'advanced', true, 'LFU counter decay in minutes'),
+  int('lfu-log-factor', 0, INT_MAX, 10, 'advanced', true, 'LFU counter logarithm factor', ON),
+  int('lfu-decay-time', 0, INT_MAX, 1, 'advanced', true, 'LFU counter decay in minutes', ON),
   int('tracking-table-max-keys', 0, INT64_MAX, 1000000, 'advanced', true, 'Keys tracked for client-side caching'),
   int('shutdown-timeout', 0, INT_MAX, 10, 'advanced', true, 'Seconds to wait for replicas to catch up on shutdown'),
   oneOf('shutdown-on-sigint', ['default', 'save', 'nosave', 'now', 'force'], 'default', 'advanced', true, 'Shutdown flags for SIGINT'),

@@ -5,6 +5,7 @@
  */
 import type { Database } from './store/database'
 import type { ServerCore } from './core'
+import type { MemoryManager } from './store/memory'
 
 /** Read access to the live configuration (the directive table in shared/ decides names and types). */
 export interface ConfigView {
@@ -39,6 +40,8 @@ export interface ServerContext {
   resetStats(): void
   /** Clients, command table, identity, INFO sections, shutdown (core.ts; implemented by server.ts). */
   readonly core: ServerCore
+  /** used_memory, maxmemory eviction, INFO memory (store/memory.ts); absent in minimal test contexts. */
+  readonly memory?: MemoryManager
 }
 
 export interface ClientState {

@@ -7,6 +7,7 @@ import type { CommandSpec } from './commands/types'
 import type { CommandContext } from './context'
 import type { Reply } from './protocol/reply'
 import { ERR_NOAUTH, error, errWrongArity, errUnknownSubcommand } from './protocol/replies'
+import { ERR_OOM } from './store/memory'
 
 export class CommandTable {
   private readonly byName = new Map<string, CommandSpec>()
@@ -88,6 +89,9 @@ export function dispatch(table: CommandTable, ctx: CommandContext, authRequired:
   }
   if (!arityOk(spec, argv.length)) return { reply: errWrongArity(spec.name), spec, executed: false }
   if (authRequired && !spec.flags.includes('no_auth')) return { reply: ERR_NOAUTH, spec, executed: false }
+  // processCommand's maxmemory step: every command first evicts what it can; only `denyoom` ones are refused when that fails.
+  const outOfMemory = ctx.server.memory?.performEvictions() === 'fail'
+  if (outOfMemory && spec.flags.includes('denyoom')) return { reply: ERR_OOM, spec, executed: false }
   if (!spec.handler) {
     // A container called with a subcommand it lacks was handled above; this is a bare container.
     return { reply: errWrongArity(spec.name), spec, executed: false }

@@ -75,6 +75,7 @@ const RENDERERS: Record<string, Renderer> = {
     ]
   },
   memory(s) {
+    if (s.memory) return s.memory.infoLines()
     const mem = process.memoryUsage()
     const used = mem.heapUsed + mem.external
     const maxmemory = s.config.number('maxmemory') || 0

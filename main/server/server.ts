@@ -16,6 +16,7 @@ import { Client, isLoopback } from './client'
 import { CommandTable, dispatch } from './dispatch'
 import { allCommands } from './commands'
 import { createDatabases, type Database } from './store/database'
+import { MemoryManager } from './store/memory'
 import { ProtocolError } from './protocol/parser'
 import type { Reply } from './protocol/reply'
 import { NO_REPLY, error } from './protocol/replies'
@@ -79,6 +80,7 @@ export function parseBind(bind: string): BindAddress[] {
 class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   readonly stats = emptyStats()
   readonly databases: readonly Database[]
+  readonly memory: MemoryManager
   readonly commands = new CommandTable(allCommands())
   readonly config: ConfigView
   readonly log: Logger
@@ -108,6 +110,13 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     this.configFile = options.configFile ? resolve(options.configFile) : ''
     const count = Math.max(1, options.config.number('databases') || 16)
     this.databases = createDatabases(count, this)
+    this.memory = new MemoryManager({
+      databases: this.databases,
+      config: this.config,
+      stats: this.stats,
+      now: () => this.cachedNow,
+      ignoresMaxmemory: () => this.role === 'replica' && this.config.bool('replica-ignore-maxmemory'),
+    })
   }
 
   get core(): ServerCore {
