@@ -53,18 +53,18 @@ function unlinkCommand(ctx: CommandContext): Reply {
 }
 
 /** Counts each argument, so a key named twice counts twice. */
-function existsCommand(ctx: CommandContext): Reply {
+function existsCommand(ctx: CommandContext, touch = false): Reply {
   let count = 0
-  for (let j = 1; j < ctx.argv.length; j++) if (ctx.db.lookupRead(ctx.argv[j]) !== undefined) count++
+  for (let j = 1; j < ctx.argv.length; j++) if (ctx.db.lookupRead(ctx.argv[j], touch) !== undefined) count++
   return int(count)
 }
 
 function touchCommand(ctx: CommandContext): Reply {
-  return existsCommand(ctx)
+  return existsCommand(ctx, true)
 }
 
 function typeCommand(ctx: CommandContext): Reply {
-  const value = ctx.db.lookupRead(ctx.argv[1])
+  const value = ctx.db.lookupRead(ctx.argv[1], false)
   return simple(value ? value.type : 'none')
 }
 
@@ -122,7 +122,7 @@ function scanCommand(ctx: CommandContext): Reply {
   for (const key of step.keys) {
     if (pattern !== undefined && !globMatch(pattern, key)) continue
     if (typeName !== undefined) {
-      const value = ctx.db.lookupRead(key)
+      const value = ctx.db.lookupRead(key, false)
       if (!isToken(typeName, value ? value.type : 'none')) continue
     }
     // Reclaims the key if it is logically expired (SCAN's filter step does the same).
@@ -225,7 +225,7 @@ function pexpireatCommand(ctx: CommandContext): Reply {
 
 function ttlGeneric(ctx: CommandContext, milliseconds: boolean): Reply {
   const key = ctx.argv[1]
-  if (ctx.db.lookupRead(key) === undefined) return int(-2)
+  if (ctx.db.lookupRead(key, false) === undefined) return int(-2)
   const expire = ctx.db.getExpire(key)
   if (expire === undefined) return int(-1)
   const ttl = Math.max(0, expire - ctx.server.now())

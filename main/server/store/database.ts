@@ -97,20 +97,23 @@ export class Database {
 
   // ---- lookups -----------------------------------------------------------
 
-  /** lookupKeyRead: expires lazily and counts a keyspace hit or miss. */
-  lookupRead(key: KeyInput): RedisValue | undefined {
-    const value = this.lookupWrite(key)
+  /**
+   * lookupKeyRead: expires lazily and counts a keyspace hit or miss.
+   * `touch: false` is LOOKUP_NOTOUCH (EXISTS, TYPE, TTL): not an access for LRU/LFU.
+   */
+  lookupRead(key: KeyInput, touch = true): RedisValue | undefined {
+    const value = this.lookupWrite(key, touch)
     if (value) this.host.stats.keyspaceHits++
     else this.host.stats.keyspaceMisses++
     return value
   }
 
   /** lookupKeyWrite: expires lazily, no statistics. */
-  lookupWrite(key: KeyInput): RedisValue | undefined {
+  lookupWrite(key: KeyInput, touch = true): RedisValue | undefined {
     const k = keyString(key)
     if (this.expireIfNeeded(k)) return undefined
     const value = this.dict.get(k)
-    if (value !== undefined) this.memory.touched(k)
+    if (value !== undefined && touch) this.memory.touched(k)
     return value
   }
 
