@@ -5,7 +5,8 @@ import { serverAdminCommands } from './server-admin'
 import { configCommands } from './config'
 import { stringCommands } from './strings'
 import { keyCommands } from './keys'
+import { zsetCommands } from './zsets'
 
 export function allCommands(): CommandSpec[] {
-  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands]
+  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands]
 }

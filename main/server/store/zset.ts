@@ -8,6 +8,7 @@
  * skiplist once the set outgrows zset-max-listpack-entries/-value; nothing
  * converts back except the *STORE commands' zsetConvertToListpackIfNeeded).
  */
+import { ScanTable } from './scan-table'
 import { SkipList, type LexRange, type ScoreRange, type SkipNode } from './skiplist'
 
 export type ZsetEncoding = 'listpack' | 'skiplist'
@@ -42,6 +43,11 @@ export class ZSet {
   readonly dict = new Map<string, number>()
   readonly list = new SkipList()
   encoding: ZsetEncoding
+  /**
+   * Bucket layout for ZSCAN's cursor over a skiplist-encoded set, built on the
+   * first ZSCAN and maintained from then on, so sets nobody scans pay nothing.
+   */
+  private scanTable: ScanTable | null = null
 
   constructor(encoding: ZsetEncoding = 'listpack') {
     this.encoding = encoding
@@ -68,6 +74,7 @@ export class ZSet {
       }
       if ((flags.lt && next >= current) || (flags.gt && next <= current)) return { kind: 'skipped' }
       if (next === current) return { kind: 'unchanged', score: next }
+      if (next === 0 && this.encoding === 'listpack') next = 0
       this.list.updateScore(current, member, next)
       this.dict.set(member, next)
       return { kind: 'updated', score: next }
@@ -82,8 +89,11 @@ export class ZSet {
 
   /** Adds a member known to be absent (set-operation results, ZRANGESTORE). */
   insertNew(score: number, member: string): void {
+    // A listpack stores scores as text via d2string, which prints -0 as "0": the sign does not survive.
+    if (score === 0 && this.encoding === 'listpack') score = 0
     this.dict.set(member, score)
     this.list.insert(score, member)
+    this.scanTable?.add(member)
   }
 
   remove(member: string): boolean {
@@ -91,6 +101,7 @@ export class ZSet {
     if (score === undefined) return false
     this.dict.delete(member)
     this.list.delete(score, member)
+    this.scanTable?.delete(member)
     return true
   }
 
@@ -128,6 +139,7 @@ export class ZSet {
     for (const n of nodes) {
       this.dict.delete(n.member)
       this.list.delete(n.score, n.member)
+      this.scanTable?.delete(n.member)
     }
     return nodes.length
   }
@@ -135,6 +147,20 @@ export class ZSet {
   /** Members and scores in ascending order. */
   entries(): IterableIterator<[string, number]> {
     return this.list.entries()
+  }
+
+  /** One ZSCAN step over a skiplist-encoded set: dictScan's cursor and its at-least-once guarantee. */
+  scanStep(cursor: number, count: number): { cursor: number; members: string[] } {
+    if (this.scanTable === null) {
+      this.scanTable = new ScanTable()
+      for (const member of this.dict.keys()) this.scanTable.add(member)
+    }
+    const members: string[] = []
+    let maxIterations = count * 10
+    do {
+      cursor = this.scanTable.scanBucket(cursor, (m) => members.push(m))
+    } while (cursor !== 0 && maxIterations-- > 0 && members.length < count)
+    return { cursor, members }
   }
 
   /** zsetConvertToListpackIfNeeded: what a *STORE destination is created as. */
