@@ -5,10 +5,18 @@
  */
 
 import type { ZSet } from './zset'
+import type { HashObject } from './hash'
+import type { SetObject } from './set'
 import type { ListValue } from './list'
 
 /** A sorted set (store/zset.ts): member→score map plus a span skiplist. */
 export type ZsetValue = ZSet
+
+/** A hash (store/hash.ts): field→value map, listpack or hashtable encoding. */
+export type HashValue = HashObject
+
+/** A set (store/set.ts): intset or hashtable encoding. */
+export type SetValue = SetObject
 
 /** A string value: raw bytes. Redis's int/embstr encodings are invisible on the wire, so one form suffices. */
 export interface StringValue {
@@ -20,7 +28,7 @@ export interface StringValue {
  * Every value type the keyspace can hold. Add `ListValue`, `HashValue`, … here;
  * `RedisValue['type']` then names them for TYPE and SCAN … TYPE.
  */
-export type RedisValue = StringValue | ZsetValue | ListValue
+export type RedisValue = StringValue | ZsetValue | ListValue | HashValue | SetValue
 
 /** The name TYPE prints ("string", "list", "set", "zset", "hash", "stream"). */
 export type ValueType = RedisValue['type']
