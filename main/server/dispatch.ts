@@ -25,9 +25,17 @@ export class CommandTable {
     }
   }
 
+  /** Names as clients spell them (`SET`, `set`): one map hit per request instead of a toLowerCase. */
+  private readonly bySpelling = new Map<string, CommandSpec>()
+
   /** A top-level command by name, case-insensitively. */
   get(name: string): CommandSpec | undefined {
-    return this.byName.get(name.toLowerCase())
+    const known = this.bySpelling.get(name)
+    if (known !== undefined) return known
+    const spec = this.byName.get(name.toLowerCase())
+    // Bounded: only real command names are remembered, in at most a few spellings each.
+    if (spec !== undefined && this.bySpelling.size < 4096) this.bySpelling.set(name, spec)
+    return spec
   }
 
   /** Redis's lookupCommand: the subcommand when argv names a container and has a second word. */

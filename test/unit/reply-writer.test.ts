@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { encodeReply, formatDouble } from '../../main/server/protocol/writer'
+import { ReplyBuffer, encodeReply, formatDouble } from '../../main/server/protocol/writer'
 import type { Reply } from '../../main/server/protocol/reply'
 import * as R from '../../main/server/protocol/replies'
 
@@ -47,5 +47,31 @@ describe('reply writer', () => {
     const out = encodeReply(R.bulk(big), 2)
     expect(out.subarray(0, 10).toString()).toBe('$100000\r\n\x07')
     expect(out.length).toBe(9 + 100_000 + 2)
+  })
+
+  it('keeps bytes already taken intact while later turns write more (slab views, spills, big bulks)', () => {
+    const out = new ReplyBuffer()
+    const expected: string[] = []
+    const taken: Buffer[] = []
+    for (let turn = 0; turn < 40; turn++) {
+      let text = ''
+      for (let i = 0; i < 97; i++) {
+        const value = `${turn}:${i}:${'x'.repeat((turn * 31 + i * 7) % 300)}`
+        out.append(R.bulk(Buffer.from(value)), 2)
+        out.append(R.int(i), 2)
+        text += `$${value.length}\r\n${value}\r\n:${i}\r\n`
+      }
+      if (turn % 5 === 0) {
+        const big = Buffer.alloc(5000 + turn, 'b')
+        out.append(R.bulk(big), 2)
+        out.append(R.error('ERR é'), 2)
+        text += `$${big.length}\r\n${big.toString()}\r\n-ERR \xc3\xa9\r\n`
+      }
+      expect(out.length).toBe(Buffer.byteLength(text, 'latin1'))
+      taken.push(out.take())
+      expected.push(text)
+      expect(out.isEmpty).toBe(true)
+    }
+    expect(taken.map((b) => b.toString('latin1'))).toEqual(expected)
   })
 })

@@ -47,7 +47,18 @@ export class Config implements ConfigView {
     return spec && !spec.fileOnly ? this.values.get(spec.name) : undefined
   }
 
+  /** Parsed numbers by name and the raw text they came from: hot paths (every request's bulk limit) read them. */
+  private readonly parsedNumbers = new Map<string, { readonly raw: string; readonly value: number }>()
+
   number(name: string): number {
+    const cached = this.parsedNumbers.get(name)
+    if (cached !== undefined && cached.raw === this.values.get(this.spec(name).name)) return cached.value
+    const value = this.parseNumber(name)
+    this.parsedNumbers.set(name, { raw: this.values.get(this.spec(name).name) ?? '', value })
+    return value
+  }
+
+  private parseNumber(name: string): number {
     const spec = this.spec(name)
     const raw = this.values.get(spec.name) ?? ''
     if (spec.type === 'memory-percent' && raw.endsWith('%')) return -Number(raw.slice(0, -1))

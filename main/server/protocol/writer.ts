@@ -28,19 +28,32 @@ function line(text: string): string {
   return /[\r\n]/.test(text) ? text.replace(/[\r\n]/g, ' ') : text
 }
 
+/**
+ * Replies are encoded straight into a per-client slab, and each turn's bytes
+ * are a view of it (no concat, no copies). 16 KB, like Redis's per-client
+ * reply buffer (PROTO_REPLY_CHUNK_BYTES); allocated on the first reply.
+ */
+const SLAB_SIZE = 16 * 1024
+/** Bulks at least this big are queued by reference instead of copied into the slab. */
+const COPY_LIMIT = 4 * 1024
+const NO_SLAB = Buffer.alloc(0)
+
 export class ReplyBuffer {
+  private slab: Buffer = NO_SLAB
+  /** First slab byte not yet taken, and the next byte to write. */
+  private start = 0
+  private end = 0
+  /** Segments queued before the current slab segment (a filled slab, a big bulk), in order. */
   private parts: Buffer[] = []
-  /** Small pieces are gathered in a string and turned into bytes once. */
-  private pending = ''
   private size = 0
 
   /** Bytes queued (CLIENT LIST `omem` approximation). */
   get length(): number {
-    return this.size + this.pending.length
+    return this.size + this.end - this.start
   }
 
   get isEmpty(): boolean {
-    return this.parts.length === 0 && this.pending.length === 0
+    return this.size === 0 && this.end === this.start
   }
 
   append(reply: Reply, protocol: 2 | 3): void {
@@ -111,10 +124,18 @@ export class ReplyBuffer {
     }
   }
 
-  /** Everything queued as one buffer; the buffer is empty afterwards. */
+  /**
+   * Everything queued as one buffer; the buffer is empty afterwards. The
+   * result is a view of the slab, which later replies never overwrite (they
+   * are written after it, or into a new slab), so it can be handed to
+   * socket.write as is.
+   */
   take(): Buffer {
-    this.flushText()
-    const out = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.size)
+    const segment = this.slab.subarray(this.start, this.end)
+    this.start = this.end
+    if (this.parts.length === 0) return segment
+    this.parts.push(segment)
+    const out = Buffer.concat(this.parts, this.size + segment.length)
     this.parts = []
     this.size = 0
     return out
@@ -140,22 +161,38 @@ export class ReplyBuffer {
   }
 
   private text(s: string): void {
-    this.pending += s
-    if (this.pending.length > 16384) this.flushText()
+    // A UTF-16 code unit never takes more than 3 bytes in UTF-8.
+    this.reserve(s.length * 3)
+    this.end += this.slab.write(s, this.end)
   }
 
   private bytes(b: Buffer): void {
-    this.flushText()
-    this.parts.push(b)
-    this.size += b.length
+    if (b.length >= COPY_LIMIT) {
+      this.closeSegment()
+      this.parts.push(b)
+      this.size += b.length
+      return
+    }
+    this.reserve(b.length)
+    b.copy(this.slab, this.end)
+    this.end += b.length
   }
 
-  private flushText(): void {
-    if (this.pending.length === 0) return
-    const b = Buffer.from(this.pending)
-    this.parts.push(b)
-    this.size += b.length
-    this.pending = ''
+  /** Makes room for `n` more bytes, moving to a new slab when the current one is full. */
+  private reserve(n: number): void {
+    if (this.end + n <= this.slab.length) return
+    this.closeSegment()
+    this.slab = Buffer.allocUnsafe(Math.max(SLAB_SIZE, n))
+    this.start = 0
+    this.end = 0
+  }
+
+  /** Queues the current slab segment as a part, so later bytes go after it. */
+  private closeSegment(): void {
+    if (this.end === this.start) return
+    this.parts.push(this.slab.subarray(this.start, this.end))
+    this.size += this.end - this.start
+    this.start = this.end
   }
 }
 
