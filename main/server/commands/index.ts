@@ -6,7 +6,11 @@ import { configCommands } from './config'
 import { stringCommands } from './strings'
 import { keyCommands } from './keys'
 import { zsetCommands } from './zsets'
+import { keyspaceExtraCommands } from './keyspace-extra'
+import { dumpCommands } from './dump'
+import { objectCommands } from './object'
+import { debugCommands } from './debug'
 
 export function allCommands(): CommandSpec[] {
-  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands]
+  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands]
 }
