@@ -10,7 +10,10 @@ import { keyspaceExtraCommands } from './keyspace-extra'
 import { dumpCommands } from './dump'
 import { objectCommands } from './object'
 import { debugCommands } from './debug'
+import { sortCommands } from './sort'
+import { hashCommands } from './hashes'
+import { setCommands } from './sets'
 
 export function allCommands(): CommandSpec[] {
-  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands]
+  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands, ...hashCommands, ...setCommands]
 }
