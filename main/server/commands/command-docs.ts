@@ -66,7 +66,9 @@ function declaredKeySpec(ks: KeySpec): Reply {
   const begin = ks.beginSearch
   fields.push([
     bulk('begin_search'),
-    'index' in begin
+    'unknown' in begin
+      ? map([[bulk('type'), bulk('unknown')], [bulk('spec'), map([])]])
+      : 'index' in begin
       ? map([[bulk('type'), bulk('index')], [bulk('spec'), map([[bulk('index'), int(begin.index)]])]])
       : map([
           [bulk('type'), bulk('keyword')],
@@ -76,7 +78,9 @@ function declaredKeySpec(ks: KeySpec): Reply {
   const find = ks.findKeys
   fields.push([
     bulk('find_keys'),
-    'range' in find
+    'unknown' in find
+      ? map([[bulk('type'), bulk('unknown')], [bulk('spec'), map([])]])
+      : 'range' in find
       ? map([
           [bulk('type'), bulk('range')],
           [

@@ -68,10 +68,15 @@ export interface KeySpec {
   /** Redis's key-spec flags in its order, e.g. ['RW', 'access', 'update', 'variable_flags']. */
   readonly flags: readonly string[]
   readonly notes?: string
-  readonly beginSearch: { readonly index: number } | { readonly keyword: string; readonly startFrom: number }
+  readonly beginSearch:
+    | { readonly index: number }
+    | { readonly keyword: string; readonly startFrom: number }
+    /** Keys that derive from the data (SORT's BY/GET) or can appear anywhere (SORT's STORE). */
+    | { readonly unknown: true }
   readonly findKeys:
     | { readonly range: { readonly lastkey: number; readonly keystep: number; readonly limit: number } }
     | { readonly keynum: { readonly keynumidx: number; readonly firstkey: number; readonly keystep: number } }
+    | { readonly unknown: true }
 }
 
 export type CommandGroup =
