@@ -15,5 +15,5 @@ import { hashCommands } from './hashes'
 import { setCommands } from './sets'
 
 export function allCommands(): CommandSpec[] {
-  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands, ...hashCommands, ...setCommands]
+  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands, ...hashCommands, ...setCommands, ...sortCommands]
 }
