@@ -110,12 +110,16 @@ function compare(comparison: Comparison, subject: RawReply, reference: RawReply)
   }
 }
 
-/** Follows a SCAN from the script's cursor until cursor 0; returns the sorted distinct keys. */
+/**
+ * Follows a SCAN (or HSCAN/SSCAN/ZSCAN, whose cursor comes after the key) from
+ * the script's cursor until cursor 0; returns the sorted distinct elements.
+ */
 async function scanToCompletion(conn: RespConnection, args: readonly Uint8Array[]): Promise<{ keys: string[]; problem?: string; last: RawReply }> {
   const keys = new Set<string>()
-  let cursor: Uint8Array = args[1]
+  const at = /^scan$/i.test(Buffer.from(args[0]).toString('latin1')) ? 1 : 2
+  let cursor: Uint8Array = args[at]
   for (let round = 0; round < MAX_SCAN_ROUNDS; round++) {
-    const reply = await conn.send([args[0], cursor, ...args.slice(2)])
+    const reply = await conn.send([...args.slice(0, at), cursor, ...args.slice(at + 1)])
     const value = reply.value
     if (!Array.isArray(value) || value.length !== 2 || !Buffer.isBuffer(value[0]) || !Array.isArray(value[1])) {
       return { keys: [...keys].sort(), problem: 'reply is not [cursor, keys]', last: reply }

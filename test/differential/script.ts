@@ -9,15 +9,16 @@
  *   @scan SCAN 0 MATCH k*        SCAN followed to cursor 0, keys compared as a set
  *   @ttl-range 2 PTTL k          integers may differ by 2 (negatives must be equal)
  *   @shape info INFO server      variable output: checked for shape, not bytes
+ *   @shape random SPOP s 2       random picks: same reply type, element counts and nesting
  *   @closes SHUTDOWN NOSAVE      both servers must close the connection without a reply
  *
  * Everything without a directive must match byte for byte.
  */
 import { splitArgsBytes } from '../../shared/split-args'
 
-export type ShapeKind = 'info' | 'client-list' | 'time' | 'integer' | 'hello' | 'command' | 'command-list'
+export type ShapeKind = 'info' | 'client-list' | 'time' | 'integer' | 'hello' | 'command' | 'command-list' | 'random'
 
-export const SHAPE_KINDS: readonly ShapeKind[] = ['info', 'client-list', 'time', 'integer', 'hello', 'command', 'command-list']
+export const SHAPE_KINDS: readonly ShapeKind[] = ['info', 'client-list', 'time', 'integer', 'hello', 'command', 'command-list', 'random']
 
 export type Comparison =
   | { readonly kind: 'exact' }

@@ -162,6 +162,20 @@ function checkCommandTable(subject: RawReply, reference: RawReply, full: boolean
   return problems
 }
 
+/** A reply with its strings blanked out: what random picks (SPOP, SRANDMEMBER, HRANDFIELD) must share. */
+function skeleton(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(skeleton).join(',')}]`
+  if (Buffer.isBuffer(value)) return 's'
+  if (value === null || value === undefined) return 'nil'
+  return typeof value
+}
+
+function checkSkeleton(subject: RawReply, reference: RawReply): string[] {
+  if (typeByte(subject) !== typeByte(reference)) return [`reply type ${typeByte(subject)} differs from reference ${typeByte(reference)}`]
+  const [s, r] = [skeleton(subject.value), skeleton(reference.value)]
+  return s === r ? [] : [`reply shape ${s} differs from reference ${r}`]
+}
+
 export function checkShape(shape: ShapeKind, subject: RawReply, reference: RawReply): string[] {
   switch (shape) {
     case 'info':
@@ -178,5 +192,7 @@ export function checkShape(shape: ShapeKind, subject: RawReply, reference: RawRe
       return checkCommandTable(subject, reference, true)
     case 'command-list':
       return checkCommandTable(subject, reference, false)
+    case 'random':
+      return checkSkeleton(subject, reference)
   }
 }
