@@ -229,15 +229,14 @@ function zaddGeneric(ctx: CommandContext, incrOnly: boolean): Reply {
   let updated = 0
   let processed = 0
   let score = 0
+  const limits = listpackLimits(ctx)
   if (zset === undefined) {
     if (xx) return incr ? NULL_BULK : ZERO
-    const limits = listpackLimits(ctx)
     const firstMemberLength = argv[scoreIdx + 1].length
     zset = new ZSet(limits.entries === 0 || limits.value < firstMemberLength ? 'skiplist' : 'listpack')
     ctx.db.set(key, zset)
   }
   const flags: ZaddFlags = { nx, xx, gt, lt, incr }
-  const limits = listpackLimits(ctx)
   let failed: Reply | undefined
   for (let j = 0; j < count; j++) {
     const result = zset.add(scores[j], member(argv[scoreIdx + 1 + j * 2]), flags, limits)

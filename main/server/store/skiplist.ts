@@ -88,6 +88,14 @@ export function lexRangeIsEmpty(range: LexRange): boolean {
   return false
 }
 
+/**
+ * Scratch space for the search paths of insert/delete/update: the list is
+ * only used from the single JS thread and no call re-enters another, so one
+ * pair of arrays serves every list and no operation allocates them.
+ */
+const scratchUpdate = new Array<SkipNode>(SKIPLIST_MAXLEVEL)
+const scratchRank = new Array<number>(SKIPLIST_MAXLEVEL).fill(0)
+
 function lessThan(score: number, member: string, node: SkipNode): boolean {
   return node.score < score || (node.score === score && node.member < member)
 }
@@ -106,8 +114,13 @@ export class SkipList {
 
   /** zslInsert: the member must not already be present (the dictionary guarantees it). */
   insert(score: number, member: string): SkipNode {
-    const update = new Array<SkipNode>(SKIPLIST_MAXLEVEL)
-    const rank = new Array<number>(SKIPLIST_MAXLEVEL)
+    return this.link(score, member, null)
+  }
+
+  /** zslInsert's body; `reuse` is a node unlinked by updateScore, re-linked with its own level as Redis does. */
+  private link(score: number, member: string, reuse: SkipNode | null): SkipNode {
+    const update = scratchUpdate
+    const rank = scratchRank
     let x = this.header
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : rank[i + 1]
@@ -119,7 +132,7 @@ export class SkipList {
       }
       update[i] = x
     }
-    const level = this.randomLevel()
+    const level = reuse === null ? this.randomLevel() : reuse.forward.length
     if (level > this.level) {
       for (let i = this.level; i < level; i++) {
         rank[i] = 0
@@ -128,7 +141,8 @@ export class SkipList {
       }
       this.level = level
     }
-    const node = new SkipNode(member, score, level)
+    const node = reuse ?? new SkipNode(member, score, level)
+    node.score = score
     for (let i = 0; i < level; i++) {
       node.forward[i] = update[i].forward[i]
       update[i].forward[i] = node
@@ -145,7 +159,7 @@ export class SkipList {
 
   /** zslDelete: true when the (score, member) node was found and removed. */
   delete(score: number, member: string): boolean {
-    const update = new Array<SkipNode>(SKIPLIST_MAXLEVEL)
+    const update = scratchUpdate
     let x = this.header
     for (let i = this.level - 1; i >= 0; i--) {
       let f = x.forward[i]
@@ -167,7 +181,7 @@ export class SkipList {
    * update of a million-member set cheap.
    */
   updateScore(current: number, member: string, next: number): SkipNode {
-    const update = new Array<SkipNode>(SKIPLIST_MAXLEVEL)
+    const update = scratchUpdate
     let x = this.header
     for (let i = this.level - 1; i >= 0; i--) {
       let f = x.forward[i]
@@ -185,7 +199,7 @@ export class SkipList {
       return node
     }
     this.unlink(node, update)
-    return this.insert(next, member)
+    return this.link(next, member, node)
   }
 
   private unlink(x: SkipNode, update: SkipNode[]): void {
