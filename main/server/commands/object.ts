@@ -5,6 +5,8 @@ import { NULL_BULK, bulk, error, int, simple } from '../protocol/replies'
 import type { RedisValue } from '../store/values'
 import { listEncoding } from '../store/list'
 import { zsetEncoding } from '../store/zset'
+import { hashEncoding } from '../store/hash'
+import { setEncoding } from '../store/set'
 import { idleMs, lfuDecayed } from '../store/access-clock'
 import { canonicalInt64 } from '../persistence/rdb-format'
 import { policyClass } from './keyspace-helpers'
@@ -36,6 +38,10 @@ export function encodingOf(value: RedisValue): string {
       return listEncoding(value)
     case 'zset':
       return zsetEncoding(value)
+    case 'hash':
+      return hashEncoding(value)
+    case 'set':
+      return setEncoding(value)
     default:
       return 'unknown'
   }

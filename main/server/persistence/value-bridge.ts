@@ -8,6 +8,8 @@ import type { RedisValue } from '../store/values'
 import { stringValue } from '../store/values'
 import { listValue } from '../store/list'
 import { ZSet } from '../store/zset'
+import { HashObject } from '../store/hash'
+import { SetObject } from '../store/set'
 import { DEFAULT_LIMITS, type EncodingLimits, type PortableValue } from './rdb-value'
 
 /** The encoding limits from the live configuration (defaults for any directive it lacks). */
@@ -40,6 +42,14 @@ export function toPortable(value: RedisValue): PortableValue | null {
       for (const [member, score] of value.entries()) entries.push([Buffer.from(member, 'latin1'), score])
       return { type: 'zset', entries, compact: value.encoding === 'listpack' }
     }
+    case 'set':
+      return { type: 'set', members: [...value.members()].map((m) => Buffer.from(m, 'latin1')) }
+    case 'hash':
+      return {
+        type: 'hash',
+        fields: [...value.fields].map(([f, v]) => [Buffer.from(f, 'latin1'), v] as const),
+        compact: value.encoding === 'listpack',
+      }
     default:
       return null
   }
@@ -61,6 +71,17 @@ export function fromPortable(value: PortableValue, limits: EncodingLimits = DEFA
       const z = new ZSet(compact ? 'listpack' : 'skiplist')
       for (const [member, score] of value.entries) z.insertNew(score, member.toString('latin1'))
       return z
+    }
+    case 'set': {
+      const set = new SetObject(value.members[0].toString('latin1'))
+      for (const m of value.members) set.add(m.toString('latin1'), limits.setMaxIntsetEntries)
+      return set
+    }
+    case 'hash': {
+      const hash = new HashObject()
+      const hashLimits = { entries: limits.hashMaxListpackEntries, value: limits.hashMaxListpackValue }
+      for (const [f, v] of value.fields) hash.set(f.toString('latin1'), v, hashLimits)
+      return hash
     }
     default:
       return null
