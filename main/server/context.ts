@@ -5,6 +5,7 @@
  */
 import type { Database } from './store/database'
 import type { ServerCore } from './core'
+import type { BlockingService } from './blocking'
 import type { MemoryManager } from './store/memory'
 
 /** Read access to the live configuration (the directive table in shared/ decides names and types). */
@@ -42,6 +43,8 @@ export interface ServerContext {
   readonly core: ServerCore
   /** used_memory, maxmemory eviction, INFO memory (store/memory.ts); absent in minimal test contexts. */
   readonly memory?: MemoryManager
+  /** Blocked clients (blocking.ts); absent in test fakes, where blocking commands answer their timeout reply at once. */
+  readonly blocking?: BlockingService
 }
 
 export interface ClientState {
@@ -63,6 +66,8 @@ export interface CommandContext {
   readonly server: ServerContext
   /** The client's selected database. */
   readonly db: Database
+  /** Inside MULTI/EXEC or a script: blocking commands behave as their non-blocking form (blocking.ts). */
+  readonly denyBlocking?: boolean
 }
 
 /** Redis's log levels; the logger (log.ts) prints them in Redis's line format. */

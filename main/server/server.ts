@@ -13,6 +13,7 @@ import { resolve } from 'node:path'
 import type { ConfigView, Logger, ServerContext, ServerStats } from './context'
 import type { ClientHandle, InfoSectionRenderer, ServerCore, ShutdownRequest } from './core'
 import { Client, isLoopback } from './client'
+import { BlockingService } from './blocking'
 import { CommandTable, dispatch } from './dispatch'
 import { allCommands } from './commands'
 import { createDatabases, type Database } from './store/database'
@@ -118,6 +119,18 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
       ignoresMaxmemory: () => this.role === 'replica' && this.config.bool('replica-ignore-maxmemory'),
     })
   }
+
+  readonly blocking = new BlockingService({
+    unblocked: (blocked, reply) => {
+      const client = blocked as Client
+      client.queue(reply)
+      this.scheduleFlush(client)
+      // Its waiting commands run after the command that served it, as Redis's processUnblockedClients.
+      queueMicrotask(() => {
+        if (!client.closed && !this.blocking.isBlocked(client)) this.processInput(client)
+      })
+    },
+  })
 
   get core(): ServerCore {
     return this
@@ -265,6 +278,7 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   }
 
   private forget(client: Client): void {
+    this.blocking.remove(client)
     client.closed = true
     this.clientsById.delete(client.id)
     this.dirtyClients.delete(client)
@@ -276,7 +290,12 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     client.lastInteraction = this.cachedNow
     this.stats.totalNetInputBytes += chunk.length
     client.parser.feed(chunk)
-    while (!client.closeAfterReply) {
+    this.processInput(client)
+  }
+
+  /** Run the client's complete commands, stopping while it is blocked (blocking.ts). */
+  private processInput(client: Client): void {
+    while (!client.closeAfterReply && !this.blocking.isBlocked(client)) {
       const request = client.parser.next()
       if (request === null) break
       if (request instanceof ProtocolError) {
@@ -301,6 +320,7 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     if (result.executed) this.stats.totalCommandsProcessed++
     client.argvBytes = 0
     client.queue(result.reply)
+    if (this.blocking.hasReadyKeys) this.blocking.serveReady()
   }
 
   private scheduleFlush(client: Client): void {
