@@ -13,18 +13,24 @@ import { cpus, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serverDefinitions, startServer } from './servers.mjs'
+import { ZSET_KEY, loadMillionMemberZset } from './zset-load.mjs'
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const RESULTS_FILE = join(REPO_ROOT, 'bench', 'results', 'latest.json')
 const BENCHMARK_TIMEOUT_MS = 180_000
 
 /**
- * @typedef {{ name: string, tests: string, requests: number, clients: number, pipeline: number, extraArgs?: string[] }} Workload
+ * `command` runs redis-benchmark's custom-command mode instead of `-t tests`;
+ * `setup(port)` prepares the data set before the workload runs on each server.
+ * @typedef {{ name: string, tests: string, requests: number, clients: number, pipeline: number, extraArgs?: string[], command?: string[], setup?: (port: number) => Promise<void> }} Workload
  * @type {Workload[]}
  */
 export const WORKLOADS = [
   { name: 'set/get -P 1', tests: 'set,get', requests: 100_000, clients: 50, pipeline: 1 },
   { name: 'set/get -P 16', tests: 'set,get', requests: 100_000, clients: 50, pipeline: 16 },
+  // Issue 3: ZADD and ZRANGEBYSCORE on a 1,000,000-member sorted set, within 3x of Redis's time per operation.
+  { name: 'zset 1M zadd', tests: 'zadd', requests: 100_000, clients: 50, pipeline: 1, setup: loadMillionMemberZset, extraArgs: ['-r', '1000000'], command: ['zadd', ZSET_KEY, '__rand_int__', 'member:__rand_int__'] },
+  { name: 'zset 1M zrangebyscore', tests: 'zrangebyscore', requests: 100_000, clients: 50, pipeline: 1, setup: loadMillionMemberZset, extraArgs: ['-r', '1000000'], command: ['zrangebyscore', ZSET_KEY, '__rand_int__', '+inf', 'LIMIT', '0', '10'] },
 ]
 
 function parseOptions(argv) {
@@ -52,7 +58,8 @@ export function parseCsv(text) {
 
 /** Runs redis-benchmark once; resolves with its rows, rejects on failure or timeout. */
 function runBenchmark(port, workload, requests) {
-  const args = ['-h', '127.0.0.1', '-p', String(port), '-t', workload.tests, '-n', String(requests), '-c', String(workload.clients), '-P', String(workload.pipeline), '-q', '--csv', ...(workload.extraArgs ?? [])]
+  const testArgs = workload.command ? [] : ['-t', workload.tests]
+  const args = ['-h', '127.0.0.1', '-p', String(port), ...testArgs, '-n', String(requests), '-c', String(workload.clients), '-P', String(workload.pipeline), '-q', '--csv', ...(workload.extraArgs ?? []), ...(workload.command ?? [])]
   return new Promise((resolvePromise, reject) => {
     const child = spawn('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
@@ -82,9 +89,10 @@ function formatOps(rps) {
 }
 
 function printTable(results) {
-  const rows = [['workload', 'test', 'tandem ops/s', 'redis ops/s', 'tandem/redis']]
+  const rows = [['workload', 'test', 'tandem ops/s', 'redis ops/s', 'tandem/redis', 'tandem µs/op', 'redis µs/op', 'time ×redis']]
+  const usPerOp = (side) => (side?.rps ? (1e6 / side.rps).toFixed(1) : '—')
   for (const r of results) {
-    rows.push([r.workload, r.test, r.tandem?.error ? 'failed' : formatOps(r.tandem?.rps), r.redis?.error ? 'failed' : formatOps(r.redis?.rps), r.ratio === null ? '—' : r.ratio.toFixed(2)])
+    rows.push([r.workload, r.test.length > 24 ? `${r.test.slice(0, 23)}…` : r.test, r.tandem?.error ? 'failed' : formatOps(r.tandem?.rps), r.redis?.error ? 'failed' : formatOps(r.redis?.rps), r.ratio === null ? '—' : r.ratio.toFixed(2), usPerOp(r.tandem), usPerOp(r.redis), r.ratio ? (1 / r.ratio).toFixed(2) : '—'])
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)))
   for (const [i, row] of rows.entries()) {
@@ -131,6 +139,7 @@ async function main() {
         const requests = options.requests ?? workload.requests
         process.stderr.write(`${definition.name}: ${workload.name} (${requests} requests, ${workload.clients} clients)…\n`)
         try {
+          if (workload.setup) await workload.setup(server.port)
           measurements.get(workload.name).set(definition.name, await runBenchmark(server.port, workload, requests))
         } catch (e) {
           failed = true

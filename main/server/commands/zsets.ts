@@ -31,6 +31,7 @@ import { formatDouble } from '../protocol/writer'
 import { cString, floatSyntax, isToken, parseDouble, parseInt64 } from './parse'
 import type { CommandSpec } from './types'
 import { ZSET_DECLARATIONS } from './zsets-docs'
+import { block, parseBlockTimeout } from '../blocking'
 
 const ERR_NAN = error('ERR resulting score is not a number (NaN)')
 const ERR_NOT_FLOAT = error('ERR value is not a valid float')
@@ -617,6 +618,42 @@ function zmpopCommand(ctx: CommandContext): Reply {
   return zpopGeneric(ctx, parsed.keys, parsed.end, true, parsed.count, true, true)
 }
 
+// ---- blocking pops ------------------------------------------------------------
+
+/**
+ * blockingGenericZpopCommand: pop at once from the first non-empty key, else
+ * park the client until a write makes one of the keys a non-empty zset.
+ */
+function blockingZpop(ctx: CommandContext, keys: readonly Buffer[], end: PopEnd, timeoutArg: Buffer, count: number, nested: boolean): Reply {
+  const timeout = parseBlockTimeout(timeoutArg)
+  if (typeof timeout !== 'number') return timeout
+  const popFromFirstReady = (db: CommandContext['db']): Reply | undefined => {
+    const served: CommandContext = { ...ctx, db }
+    for (const key of keys) {
+      const value = db.lookupWrite(key)
+      if (value === undefined || value.type !== 'zset' || value.size === 0) continue
+      return zpopGeneric(served, [key], end, true, count, nested, nested)
+    }
+    return undefined
+  }
+  for (const key of keys) {
+    const found = writeZset(ctx, key)
+    if (isReply(found)) return found
+    if (found === undefined || found.size === 0) continue
+    return zpopGeneric(ctx, [key], end, true, count, nested, nested)
+  }
+  return block(ctx, { keys, timeoutMs: timeout, tryServe: popFromFirstReady, onTimeout: () => NULL_ARRAY })
+}
+
+const bzpopminCommand = (ctx: CommandContext): Reply => blockingZpop(ctx, ctx.argv.slice(1, -1), 'min', ctx.argv[ctx.argv.length - 1], -1, false)
+const bzpopmaxCommand = (ctx: CommandContext): Reply => blockingZpop(ctx, ctx.argv.slice(1, -1), 'max', ctx.argv[ctx.argv.length - 1], -1, false)
+
+function bzmpopCommand(ctx: CommandContext): Reply {
+  const parsed = parseMpop(ctx.argv, 2)
+  if (isReply(parsed)) return parsed
+  return blockingZpop(ctx, parsed.keys, parsed.end, ctx.argv[1], parsed.count, true)
+}
+
 // ---- ZRANDMEMBER ------------------------------------------------------------
 
 function randomNode(zset: ZSet): SkipNode {
@@ -904,6 +941,9 @@ const HANDLERS = {
   zpopmin: zpopminCommand,
   zpopmax: zpopmaxCommand,
   zmpop: zmpopCommand,
+  bzpopmin: bzpopminCommand,
+  bzpopmax: bzpopmaxCommand,
+  bzmpop: bzmpopCommand,
   zrandmember: zrandmemberCommand,
   zunion: zunionCommand,
   zinter: zinterCommand,
