@@ -14,7 +14,7 @@ import { parseInt64 } from './parse'
 export function intArg(arg: Buffer, message?: string): number | Reply {
   const v = parseInt64(arg)
   if (v === null) return message ? error(`ERR ${message}`) : ERR_NOT_INTEGER
-  if (v < -2147483648n || v > 2147483647n) return error(`ERR ${message ?? 'value is out of range'}`)
+  if (v < -2147483648n || v > 2147483647n) return error(`ERR ${message ?? 'value is out of range, value must between -2147483648 and 2147483647'}`)
   return Number(v)
 }
 
