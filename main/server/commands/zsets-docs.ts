@@ -313,6 +313,9 @@ export const ZSET_DECLARATIONS = {
     summary: 'Return a range of members in a sorted set, by score',
     since: '1.0.5',
     complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`ZRANGE` with the `BYSCORE` argument',
     history: [['2.0.0', 'Added the `WITHSCORES` modifier.']],
     keySpecs: [
       {
@@ -347,6 +350,9 @@ export const ZSET_DECLARATIONS = {
     summary: 'Return a range of members in a sorted set, by score, with scores ordered from high to low',
     since: '2.2.0',
     complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`ZRANGE` with the `REV` and `BYSCORE` arguments',
     history: [['2.1.6', '`min` and `max` can be exclusive.']],
     keySpecs: [
       {
@@ -381,6 +387,9 @@ export const ZSET_DECLARATIONS = {
     summary: 'Return a range of members in a sorted set, by lexicographical range',
     since: '2.8.9',
     complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`ZRANGE` with the `BYLEX` argument',
     keySpecs: [
       {
         flags: ['RO', 'access'],
@@ -413,6 +422,9 @@ export const ZSET_DECLARATIONS = {
     summary: 'Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.',
     since: '2.8.9',
     complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`ZRANGE` with the `REV` and `BYLEX` arguments',
     keySpecs: [
       {
         flags: ['RO', 'access'],
@@ -445,6 +457,9 @@ export const ZSET_DECLARATIONS = {
     summary: 'Return a range of members in a sorted set, by index, with scores ordered from high to low',
     since: '1.2.0',
     complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.',
+    docFlags: ['deprecated'],
+    deprecatedSince: '6.2.0',
+    replacedBy: '`ZRANGE` with the `REV` argument',
     keySpecs: [
       {
         flags: ['RO', 'access'],
