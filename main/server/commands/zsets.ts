@@ -27,6 +27,7 @@ import {
 import type { LexBound, LexRange, ScoreRange, SkipNode } from '../store/skiplist'
 import { DEFAULT_LISTPACK_LIMITS, ZSet, type ListpackLimits, type ZaddFlags } from '../store/zset'
 import { globMatch } from '../store/glob'
+import type { SetValue } from '../store/values'
 import { formatDouble } from '../protocol/writer'
 import { cString, floatSyntax, isToken, parseDouble, parseInt64 } from './parse'
 import type { CommandSpec } from './types'
@@ -711,9 +712,25 @@ function zrandmemberCommand(ctx: CommandContext): Reply {
 type SetOp = 'union' | 'inter' | 'diff'
 type Aggregate = 'sum' | 'min' | 'max'
 
+/** One input of a set operation: a sorted set, or a plain set whose members all score 1 (zsetopsrc). */
 interface Source {
-  readonly zset: ZSet | undefined
+  readonly size: number
+  score(member: string): number | undefined
+  entries(): Iterable<[string, number]>
   weight: number
+}
+
+function sourceOf(value: ZSet | SetValue | undefined): Source {
+  if (value === undefined) return { size: 0, score: () => undefined, entries: () => [], weight: 1 }
+  if (value.type === 'zset') return { size: value.size, score: (m) => value.score(m), entries: () => value.entries(), weight: 1 }
+  return {
+    size: value.size,
+    score: (m) => (value.has(m) ? 1 : undefined),
+    entries: function* () {
+      for (const m of value.members()) yield [m, 1]
+    },
+    weight: 1,
+  }
 }
 
 function aggregateInto(current: number, value: number, how: Aggregate): number {
@@ -725,9 +742,6 @@ function aggregateInto(current: number, value: number, how: Aggregate): number {
   return value > current ? value : current
 }
 
-function sourceSize(s: Source): number {
-  return s.zset?.size ?? 0
-}
 
 /**
  * zunionInterDiffGenericCommand. `numkeysIdx` is where numkeys sits; `dst` is
@@ -744,8 +758,8 @@ function setOpGeneric(ctx: CommandContext, dst: Buffer | undefined, numkeysIdx: 
   let j = numkeysIdx + 1
   for (let i = 0; i < setnum; i++, j++) {
     const value = ctx.db.lookupRead(argv[j])
-    if (value !== undefined && value.type !== 'zset') return ERR_WRONGTYPE
-    sources.push({ zset: value, weight: 1 })
+    if (value !== undefined && value.type !== 'zset' && value.type !== 'set') return ERR_WRONGTYPE
+    sources.push(sourceOf(value))
   }
   let aggregate: Aggregate = 'sum'
   let withScores = false
@@ -784,16 +798,15 @@ function setOpGeneric(ctx: CommandContext, dst: Buffer | undefined, numkeysIdx: 
     } else return ERR_SYNTAX
   }
 
-  if (op !== 'diff') sources.sort((a, b) => sourceSize(a) - sourceSize(b))
+  if (op !== 'diff') sources.sort((a, b) => a.size - b.size)
   const result = new Map<string, number>()
   if (op === 'inter') {
-    const smallest = sources[0].zset
-    if (smallest !== undefined && sources.every((s) => s.zset !== undefined && s.zset.size > 0)) {
-      for (const [m, s] of smallest.entries()) {
+    if (sources.every((s) => s.size > 0)) {
+      for (const [m, s] of sources[0].entries()) {
         let score = weighted(sources[0].weight, s)
         let inAll = true
         for (let k = 1; k < sources.length; k++) {
-          const other = sources[k].zset?.score(m)
+          const other = sources[k].score(m)
           if (other === undefined) {
             inAll = false
             break
@@ -809,20 +822,16 @@ function setOpGeneric(ctx: CommandContext, dst: Buffer | undefined, numkeysIdx: 
     }
   } else if (op === 'union') {
     for (const src of sources) {
-      if (src.zset === undefined) continue
-      for (const [m, s] of src.zset.entries()) {
+      for (const [m, s] of src.entries()) {
         const value = weighted(src.weight, s)
         const current = result.get(m)
         result.set(m, current === undefined ? value : aggregateInto(current, value, aggregate))
       }
     }
   } else {
-    const first = sources[0].zset
-    if (first !== undefined) {
-      for (const [m, s] of first.entries()) {
-        if (sources.slice(1).some((src) => src.zset?.score(m) !== undefined)) continue
-        result.set(m, s)
-      }
+    for (const [m, s] of sources[0].entries()) {
+      if (sources.slice(1).some((src) => src.score(m) !== undefined)) continue
+      result.set(m, s)
     }
   }
 
