@@ -6,6 +6,7 @@
 import type { Database } from './store/database'
 import type { ServerCore } from './core'
 import type { BlockingService } from './blocking'
+import type { PubSubRegistry } from './pubsub'
 import type { MemoryManager } from './store/memory'
 
 /** Read access to the live configuration (the directive table in shared/ decides names and types). */
@@ -45,6 +46,8 @@ export interface ServerContext {
   readonly memory?: MemoryManager
   /** Blocked clients (blocking.ts); absent in test fakes, where blocking commands answer their timeout reply at once. */
   readonly blocking?: BlockingService
+  /** Channel and pattern subscriptions (pubsub.ts); absent in test fakes. */
+  readonly pubsub?: PubSubRegistry
 }
 
 export interface ClientState {

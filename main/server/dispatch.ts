@@ -8,6 +8,8 @@ import type { CommandContext } from './context'
 import type { Reply } from './protocol/reply'
 import { ERR_NOAUTH, error, errWrongArity, errUnknownSubcommand } from './protocol/replies'
 import { ERR_OOM } from './store/memory'
+import { subscriberContextRefusal } from './commands/pubsub'
+import { queueInTransaction } from './commands/transactions'
 
 export class CommandTable {
   private readonly byName = new Map<string, CommandSpec>()
@@ -100,6 +102,10 @@ export function dispatch(table: CommandTable, ctx: CommandContext, authRequired:
   // processCommand's maxmemory step: every command first evicts what it can; only `denyoom` ones are refused when that fails.
   const outOfMemory = ctx.server.memory?.performEvictions() === 'fail'
   if (outOfMemory && spec.flags.includes('denyoom')) return { reply: ERR_OOM, spec, executed: false }
+  const refused = subscriberContextRefusal(spec, ctx)
+  if (refused) return { reply: refused, spec, executed: false }
+  const queued = queueInTransaction(spec, ctx)
+  if (queued) return { reply: queued, spec, executed: false }
   if (!spec.handler) {
     // A container called with a subcommand it lacks was handled above; this is a bare container.
     return { reply: errWrongArity(spec.name), spec, executed: false }

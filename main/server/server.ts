@@ -14,6 +14,8 @@ import type { ConfigView, Logger, ServerContext, ServerStats } from './context'
 import type { ClientHandle, InfoSectionRenderer, ServerCore, ShutdownRequest } from './core'
 import { Client, isLoopback } from './client'
 import { BlockingService } from './blocking'
+import { PubSubRegistry } from './pubsub'
+import { flagTransaction, forgetTransaction } from './commands/transactions'
 import { CommandTable, dispatch } from './dispatch'
 import { allCommands } from './commands'
 import { createDatabases, type Database } from './store/database'
@@ -120,6 +122,13 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     })
   }
 
+  readonly pubsub = new PubSubRegistry((target, reply) => {
+    const client = target as Client
+    if (client.closed) return
+    client.queue(reply)
+    this.scheduleFlush(client)
+  })
+
   readonly blocking = new BlockingService({
     unblocked: (blocked, reply) => {
       const client = blocked as Client
@@ -165,6 +174,9 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     const c = this.clientsById.get(client.id)
     if (!c) return
     c.closeAfterReply = true
+    // Redis frees a killed client at once: it must vanish from CLIENT LIST/KILL and maxclients before its socket finishes closing.
+    this.clientsById.delete(c.id)
+    this.blocking.remove(c)
     this.scheduleFlush(c)
   }
 
@@ -248,12 +260,13 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
       socket.end(MAX_CLIENTS_REACHED)
       return
     }
-    this.stats.totalConnectionsReceived++
     if (this.protectedModeDenies(socket)) {
       this.stats.rejectedConnections++
       socket.end(DENIED_PROTECTED_MODE)
       return
     }
+    // Redis counts a connection as received only once protected mode let it in.
+    this.stats.totalConnectionsReceived++
     const client: Client = new Client(
       this.nextClientId++,
       socket,
@@ -270,15 +283,16 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     socket.on('close', () => this.forget(client))
   }
 
+  /** Redis 7.0 (clientAcceptHandler) applies protected mode whatever `bind` says: only the password or protected-mode no lift it. */
   private protectedModeDenies(socket: Socket): boolean {
     if (!this.config.bool('protected-mode') || this.password() !== '') return false
-    const bind = (this.config.get('bind') ?? DEFAULT_BIND).trim().split(/\s+/).join(' ')
-    if (bind !== DEFAULT_BIND) return false
     return !isLoopback(socket.remoteAddress)
   }
 
   private forget(client: Client): void {
     this.blocking.remove(client)
+    this.pubsub.forget(client)
+    forgetTransaction(client)
     client.closed = true
     this.clientsById.delete(client.id)
     this.dirtyClients.delete(client)
@@ -318,6 +332,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     if (spec) client.lastCommand = spec.name
     const result = dispatch(this.commands, { argv, client, server: this, db }, authRequired)
     if (result.executed) this.stats.totalCommandsProcessed++
+    // rejectCommand: a command refused before running makes a pending EXEC fail with EXECABORT.
+    else if (result.reply.t === 'error') flagTransaction(client)
     client.argvBytes = 0
     client.queue(result.reply)
     if (this.blocking.hasReadyKeys) this.blocking.serveReady()
@@ -363,7 +379,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     const timeout = this.config.number('timeout')
     if (timeout > 0) {
       for (const client of this.clientsById.values()) {
-        if (client.kind !== 'normal') continue
+        // As clientsCronHandleTimeout: a blocked client waits as long as its command asked, however idle.
+        if (client.kind !== 'normal' || this.blocking.isBlocked(client)) continue
         if (this.cachedNow - client.lastInteraction > timeout * 1000) {
           this.log.verbose('Closing idle client')
           client.closeAfterReply = true

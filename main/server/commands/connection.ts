@@ -18,6 +18,7 @@ import {
   verbatim,
 } from '../protocol/replies'
 import { parseInt64 } from './parse'
+import { subscribedPing } from './pubsub'
 
 /** The version every tool sees, so clients treat tandem-server as Redis 7.0. */
 export const REDIS_VERSION = '7.0.15'
@@ -55,6 +56,8 @@ function badClientName(name: Buffer): Reply | null {
 
 function ping(ctx: CommandContext): Reply {
   if (ctx.argv.length > 2) return error("ERR wrong number of arguments for 'ping' command")
+  const subscribed = subscribedPing(ctx)
+  if (subscribed) return subscribed
   return ctx.argv.length === 2 ? bulk(ctx.argv[1]) : PONG
 }
 
@@ -223,13 +226,14 @@ function clientKill(ctx: CommandContext): Reply {
     core.killClient(target)
     return OK
   }
-  if (argv.length % 2 !== 0) return ERR_SYNTAX
   let id: number | undefined
   let kind: ClientKind | undefined
   let addr: string | undefined
   let laddr: string | undefined
   let skipMe = true
+  // Options are checked in order, as Redis does: a bad value is reported before a later option that lacks one.
   for (let i = 2; i < argv.length; i += 2) {
+    if (i + 1 >= argv.length) return ERR_SYNTAX
     const option = argv[i].toString().toLowerCase()
     const value = argv[i + 1].toString()
     if (option === 'id') {

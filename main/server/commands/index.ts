@@ -14,7 +14,9 @@ import { sortCommands } from './sort'
 import { hashCommands } from './hashes'
 import { setCommands } from './sets'
 import { listCommands } from './lists'
+import { transactionCommands } from './transactions'
+import { pubsubCommands } from './pubsub'
 
 export function allCommands(): CommandSpec[] {
-  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands, ...hashCommands, ...setCommands, ...sortCommands, ...listCommands]
+  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands, ...hashCommands, ...setCommands, ...sortCommands, ...listCommands, ...transactionCommands, ...pubsubCommands]
 }

@@ -28,3 +28,5 @@ export type Reply =
   | { readonly t: 'raw'; readonly v: Buffer }
   /** The command produced no reply (REPLCONF ACK, a blocked client, QUIT's close). */
   | { readonly t: 'none' }
+  /** Several replies written one after another (SUBSCRIBE a b answers once per channel). */
+  | { readonly t: 'multi'; readonly v: readonly Reply[] }

@@ -119,6 +119,9 @@ export class ReplyBuffer {
       case 'raw':
         this.bytes(reply.v)
         return
+      case 'multi':
+        for (const item of reply.v) this.append(item, protocol)
+        return
       case 'none':
         return
     }

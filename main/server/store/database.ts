@@ -84,6 +84,8 @@ export class Database {
   readonly expiredListeners: ((db: Database, key: string) => void)[] = []
   /** Called after FLUSHDB/FLUSHALL emptied this database. */
   readonly flushListeners: ((db: Database) => void)[] = []
+  /** Called just before FLUSHDB/FLUSHALL/SWAPDB empty this database (WATCH needs to know which keys existed). */
+  readonly flushingListeners: ((db: Database) => void)[] = []
   /** Per-key memory charge and LRU/LFU access state (INFO memory, maxmemory, OBJECT IDLETIME/FREQ). */
   readonly memory: KeyMemoryTable
 
@@ -166,6 +168,7 @@ export class Database {
 
   /** Remove every key (FLUSHDB). */
   flush(): void {
+    for (const listener of this.flushingListeners) listener(this)
     this.dict.clear()
     this.expires.clear()
     this.keyTable.clear()
