@@ -81,9 +81,10 @@ export class MemoryManager {
 
   constructor(
     private readonly host: MemoryHost,
-    random: () => number = Math.random,
+    /** Draws eviction samples; the LFU counter has its own in `tuning`. */
+    private readonly random: () => number = Math.random,
   ) {
-    this.tuning = { ...defaultLfuTuning(), random }
+    this.tuning = defaultLfuTuning()
     for (const db of host.databases) db.memory.tuning = this.tuning
   }
 
@@ -129,7 +130,7 @@ export class MemoryManager {
       samples: Math.max(1, numberOr(this.host.config, 'maxmemory-samples', 5)),
       now: this.host.now(),
       tuning: this.tuning,
-      random: this.tuning.random,
+      random: this.random,
     }
     let evicted = 0
     while (this.usedMemory() > limit) {
