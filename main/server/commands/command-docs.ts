@@ -29,7 +29,7 @@ const GROUP_CATEGORY: Partial<Record<CommandGroup, string>> = {
   set: 'set',
   'sorted-set': 'sortedset',
   hash: 'hash',
-  pubsub: 'pubsub',
+  // No pubsub entry: @pubsub comes from the `pubsub` flag only (PUBSUB HELP, in the group, has just @slow).
   transactions: 'transaction',
   connection: 'connection',
 }
