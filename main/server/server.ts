@@ -379,8 +379,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     const timeout = this.config.number('timeout')
     if (timeout > 0) {
       for (const client of this.clientsById.values()) {
-        // As clientsCronHandleTimeout: a blocked client waits as long as its command asked, however idle.
-        if (client.kind !== 'normal' || this.blocking.isBlocked(client)) continue
+        // As clientsCronHandleTimeout: a blocked client waits as long as its command asked, a subscriber as long as it likes.
+        if (client.kind !== 'normal' || this.blocking.isBlocked(client) || this.pubsub.isSubscriber(client)) continue
         if (this.cachedNow - client.lastInteraction > timeout * 1000) {
           this.log.verbose('Closing idle client')
           client.closeAfterReply = true
