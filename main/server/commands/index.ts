@@ -16,7 +16,9 @@ import { setCommands } from './sets'
 import { listCommands } from './lists'
 import { transactionCommands } from './transactions'
 import { pubsubCommands } from './pubsub'
+import { slowlogCommands } from './slowlog'
+import { memoryCommands } from './memory'
 
 export function allCommands(): CommandSpec[] {
-  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands, ...hashCommands, ...setCommands, ...sortCommands, ...listCommands, ...transactionCommands, ...pubsubCommands]
+  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands, ...hashCommands, ...setCommands, ...sortCommands, ...listCommands, ...transactionCommands, ...pubsubCommands, ...memoryCommands, ...slowlogCommands]
 }
