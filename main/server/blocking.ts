@@ -45,8 +45,12 @@ export interface BlockRequest {
   readonly keys: readonly (Buffer | string)[]
   /** Milliseconds from now; 0 waits forever. */
   readonly timeoutMs: number
-  /** Retry: the reply once the client can be served, undefined to keep waiting. */
-  readonly tryServe: (db: Database) => Reply | undefined
+  /**
+   * Retry: the reply once the client can be served, undefined to keep waiting.
+   * `readyKey` is the written key being served now (latin1), so a command
+   * waiting on several keys can serve from that one first, as Redis does.
+   */
+  readonly tryServe: (db: Database, readyKey: string) => Reply | undefined
   /** The reply when the timeout fires (or at once when blocking is denied). */
   readonly onTimeout: () => Reply
 }
@@ -182,7 +186,7 @@ export class BlockingService {
         if (!list) continue
         for (const waiter of [...list]) {
           if (!this.waiters.has(waiter.client)) continue
-          const reply = waiter.request.tryServe(db)
+          const reply = waiter.request.tryServe(db, key)
           if (reply === undefined) continue
           this.unblock(waiter.client)
           this.host.unblocked(waiter.client, reply)

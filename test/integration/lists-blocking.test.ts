@@ -78,6 +78,16 @@ describe.each(kinds)('blocking list commands (%s)', (kind) => {
     expect(await admin.lrange('c', 0, -1)).toEqual(['x'])
   })
 
+  it('serves a client waiting on several keys from the key written first, not the first it named', async () => {
+    const admin = connect('admin')
+    const waiter = connect('waiter')
+    const popped = waiter.blpop('a', 'b', 0)
+    await untilRunning(admin, 'waiter', 'blpop')
+    await admin.multi().rpush('b', 'from-b').rpush('a', 'from-a').exec()
+    expect(await popped).toEqual(['b', 'from-b'])
+    expect(await admin.lrange('a', 0, -1)).toEqual(['from-a'])
+  })
+
   it('serves blocked clients first blocked, first served', async () => {
     const admin = connect('admin')
     const first = connect('first')

@@ -481,7 +481,8 @@ function blockingPop(ctx: CommandContext, end: End): Reply {
   return block(ctx, {
     keys,
     timeoutMs: timeout,
-    tryServe: (db) => popFirst(ctx, db, keys, end, true),
+    // Like Redis, a client waiting on several keys is served from the key that was just written.
+    tryServe: (db, readyKey) => popFirst(ctx, db, [Buffer.from(readyKey, 'latin1')], end, true),
     onTimeout: () => NULL_ARRAY,
   })
 }
@@ -541,7 +542,7 @@ function blmpopCommand(ctx: CommandContext): Reply {
   return block(ctx, {
     keys: parked.keys,
     timeoutMs: timeout,
-    tryServe: (db) => mpopFirst(ctx, db, parked, true),
+    tryServe: (db, readyKey) => mpopFirst(ctx, db, { ...parked, keys: [Buffer.from(readyKey, 'latin1')] }, true),
     onTimeout: () => NULL_ARRAY,
   })
 }
