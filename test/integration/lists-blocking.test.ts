@@ -163,6 +163,17 @@ describe.each(kinds)('blocking list commands (%s)', (kind) => {
     expect(await admin.exists('dst')).toBe(0)
   })
 
+  it('BLMOVE served while its destination holds a string answers WRONGTYPE and leaves the element', async () => {
+    const admin = connect('admin')
+    const mover = connect('mover')
+    await admin.set('dst', 'a string')
+    const moved = mover.blmove('src', 'dst', 'LEFT', 'LEFT', 0).catch((e: Error) => e.message)
+    await untilRunning(admin, 'mover', 'blmove')
+    await admin.rpush('src', 'v')
+    expect(await moved).toMatch(/^WRONGTYPE /)
+    expect(await admin.lrange('src', 0, -1)).toEqual(['v'])
+  })
+
   it('BLMPOP waits, then pops up to COUNT from the list that got data', async () => {
     const admin = connect('admin')
     const waiter = connect('waiter')
