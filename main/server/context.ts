@@ -7,6 +7,7 @@ import type { Database } from './store/database'
 import type { ServerCore } from './core'
 import type { BlockingService } from './blocking'
 import type { PubSubRegistry } from './pubsub'
+import type { SlowLog } from './slowlog'
 import type { MemoryManager } from './store/memory'
 
 /** Read access to the live configuration (the directive table in shared/ decides names and types). */
@@ -48,6 +49,8 @@ export interface ServerContext {
   readonly blocking?: BlockingService
   /** Channel and pattern subscriptions (pubsub.ts); absent in test fakes. */
   readonly pubsub?: PubSubRegistry
+  /** SLOWLOG's entries (slowlog.ts); absent in test fakes. */
+  readonly slowlog?: SlowLog
 }
 
 export interface ClientState {

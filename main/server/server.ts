@@ -15,6 +15,7 @@ import type { ClientHandle, InfoSectionRenderer, ServerCore, ShutdownRequest } f
 import { Client, isLoopback } from './client'
 import { BlockingService } from './blocking'
 import { PubSubRegistry } from './pubsub'
+import { SlowLog } from './slowlog'
 import { flagTransaction, forgetTransaction } from './commands/transactions'
 import { CommandTable, dispatch } from './dispatch'
 import { allCommands } from './commands'
@@ -128,6 +129,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     client.queue(reply)
     this.scheduleFlush(client)
   })
+
+  readonly slowlog = new SlowLog()
 
   readonly blocking = new BlockingService({
     unblocked: (blocked, reply) => {
@@ -330,13 +333,28 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     // Like c->lastcmd, set before the handler runs so CLIENT INFO names itself.
     const spec = this.commands.lookup(argv)
     if (spec) client.lastCommand = spec.name
+    const started = performance.now()
     const result = dispatch(this.commands, { argv, client, server: this, db }, authRequired)
-    if (result.executed) this.stats.totalCommandsProcessed++
+    if (result.executed) {
+      this.stats.totalCommandsProcessed++
+      if (!result.spec?.flags.includes('skip_slowlog')) this.recordSlow(client, argv, performance.now() - started)
+    }
     // rejectCommand: a command refused before running makes a pending EXEC fail with EXECABORT.
     else if (result.reply.t === 'error') flagTransaction(client)
     client.argvBytes = 0
     client.queue(result.reply)
     if (this.blocking.hasReadyKeys) this.blocking.serveReady()
+  }
+
+  /** slowlogPushEntryIfNeeded after call(): the duration in whole microseconds. */
+  private recordSlow(client: Client, argv: readonly Buffer[], elapsedMs: number): void {
+    const slowerThanUs = this.config.number('slowlog-log-slower-than')
+    const durationUs = Math.floor(elapsedMs * 1000)
+    if (!(slowerThanUs >= 0) || durationUs < slowerThanUs) return
+    this.slowlog.record(
+      { slowerThanUs, maxLen: this.config.number('slowlog-max-len') },
+      { time: Math.floor(this.cachedNow / 1000), durationUs, argv, addr: client.addr, name: client.name },
+    )
   }
 
   private scheduleFlush(client: Client): void {
