@@ -73,16 +73,16 @@ export function keyUsage(key: string, value: RedisValue, samples = DEFAULT_SAMPL
 
 /** objectComputeSize for any value type. */
 export function valueSize(value: RedisValue, samples = DEFAULT_SAMPLES): number {
-  switch (value.type) {
-    case 'string':
-      return stringObjectSize(value.value)
-    case 'list':
-      return ROBJ_SIZE + quicklistSize(value.items, samples)
-    case 'zset':
-      return ROBJ_SIZE + zsetSize(value, samples)
-    default:
-      return ROBJ_SIZE + structuralSize(value as object, samples, 0)
+  // Accounting must never break a write: a value not shaped as its type says is measured by shape.
+  const v = value as { type: string; value?: unknown; items?: { length?: unknown; at?: unknown }; dict?: unknown }
+  if (v.type === 'string' && Buffer.isBuffer(v.value)) return stringObjectSize(v.value)
+  if (v.type === 'list' && typeof v.items?.length === 'number' && typeof v.items.at === 'function') {
+    return ROBJ_SIZE + quicklistSize(v.items as { length: number; at(i: number): Buffer }, samples)
   }
+  if (v.type === 'zset' && v.dict instanceof Map) {
+    return ROBJ_SIZE + zsetSize(value as unknown as Parameters<typeof zsetSize>[0], samples)
+  }
+  return ROBJ_SIZE + structuralSize(value, samples, 0)
 }
 
 // ---- listpack-based encodings ----------------------------------------------
@@ -114,7 +114,7 @@ function sampledAverage(count: number, samples: number, measure: (index: number)
 /** quicklist: the struct plus nodes of at most 8 KB listpacks each, sized from a sample. */
 function quicklistSize(items: { readonly length: number; at(index: number): Buffer }, samples: number): number {
   const count = items.length
-  const entry = sampledAverage(count, samples, (i) => listpackEntrySize(items.at(i).length))
+  const entry = sampledAverage(count, samples, (i) => listpackEntrySize(items.at(i)?.length ?? 0))
   const listpackBytes = LISTPACK_EMPTY + count * entry
   const nodes = Math.max(1, Math.ceil(listpackBytes / QUICKLIST_NODE_BYTES))
   return QUICKLIST_SIZE + nodes * (QUICKLIST_NODE_SIZE + allocSize(Math.ceil(listpackBytes / nodes)))
