@@ -52,7 +52,7 @@ export function aclCategories(spec: CommandSpec): string[] {
   if (has('pubsub')) cats.add('pubsub')
   if (has('blocking')) cats.add('blocking')
   cats.add(has('fast') ? 'fast' : 'slow')
-  const group = spec.subcommands ? undefined : GROUP_CATEGORY[spec.group]
+  const group = spec.subcommands || spec.noGroupCategory ? undefined : GROUP_CATEGORY[spec.group]
   if (group) cats.add(group)
   for (const extra of spec.extraCategories ?? []) cats.add(extra)
   return CATEGORY_ORDER.filter((c) => cats.has(c)).map((c) => `@${c}`)
@@ -160,7 +160,8 @@ function argDoc(arg: ArgDoc): Reply {
     [bulk('name'), bulk(arg.name)],
     [bulk('type'), bulk(arg.type)],
   ]
-  if (arg.type === 'key') fields.push([bulk('key_spec_index'), int(arg.keySpecIndex ?? 0)])
+  // Non-key arguments name a key spec only when they hold key names, as SORT's BY/GET patterns do.
+  if (arg.type === 'key' || arg.keySpecIndex !== undefined) fields.push([bulk('key_spec_index'), int(arg.keySpecIndex ?? 0)])
   if (arg.token) fields.push([bulk('token'), bulk(arg.token)])
   if (arg.since) fields.push([bulk('since'), bulk(arg.since)])
   if (arg.deprecatedSince) fields.push([bulk('deprecated_since'), bulk(arg.deprecatedSince)])

@@ -200,6 +200,7 @@ export const debugCommands: CommandSpec[] = [
     summary: 'A container for debugging commands',
     since: '1.0.0',
     complexity: 'Depends on subcommand.',
+    docFlags: ['syscmd'],
     // ACL categories: @admin @slow @dangerous
     handler: debugCommand,
   },

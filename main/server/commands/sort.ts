@@ -215,6 +215,7 @@ export const sortCommands: CommandSpec[] = [
     flags: ['write', 'denyoom', 'movablekeys'],
     keys: { first: 1, last: 1, step: 1 },
     group: 'generic',
+    noGroupCategory: true,
     summary: 'Sort the elements in a list, set or sorted set',
     since: '1.0.0',
     complexity: 'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).',
@@ -241,12 +242,12 @@ export const sortCommands: CommandSpec[] = [
     ],
     args: [
       { name: 'key', type: 'key' },
-      { name: 'pattern', type: 'pattern', token: 'BY', optional: true },
+      { name: 'pattern', type: 'pattern', keySpecIndex: 1, token: 'BY', optional: true },
       { name: 'offset_count', type: 'block', token: 'LIMIT', optional: true, arguments: [
         { name: 'offset', type: 'integer' },
         { name: 'count', type: 'integer' },
       ] },
-      { name: 'pattern', type: 'pattern', token: 'GET', optional: true, multiple: true, multipleToken: true },
+      { name: 'pattern', type: 'pattern', keySpecIndex: 1, token: 'GET', optional: true, multiple: true, multipleToken: true },
       { name: 'order', type: 'oneof', optional: true, arguments: [
         { name: 'asc', type: 'pure-token', token: 'ASC' },
         { name: 'desc', type: 'pure-token', token: 'DESC' },
@@ -262,6 +263,7 @@ export const sortCommands: CommandSpec[] = [
     flags: ['readonly', 'movablekeys'],
     keys: { first: 1, last: 1, step: 1 },
     group: 'generic',
+    noGroupCategory: true,
     summary: 'Sort the elements in a list, set or sorted set. Read-only variant of SORT.',
     since: '7.0.0',
     complexity: 'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).',
@@ -282,12 +284,12 @@ export const sortCommands: CommandSpec[] = [
     ],
     args: [
       { name: 'key', type: 'key' },
-      { name: 'pattern', type: 'pattern', token: 'BY', optional: true },
+      { name: 'pattern', type: 'pattern', keySpecIndex: 1, token: 'BY', optional: true },
       { name: 'offset_count', type: 'block', token: 'LIMIT', optional: true, arguments: [
         { name: 'offset', type: 'integer' },
         { name: 'count', type: 'integer' },
       ] },
-      { name: 'pattern', type: 'pattern', token: 'GET', optional: true, multiple: true, multipleToken: true },
+      { name: 'pattern', type: 'pattern', keySpecIndex: 1, token: 'GET', optional: true, multiple: true, multipleToken: true },
       { name: 'order', type: 'oneof', optional: true, arguments: [
         { name: 'asc', type: 'pure-token', token: 'ASC' },
         { name: 'desc', type: 'pure-token', token: 'DESC' },

@@ -112,6 +112,8 @@ export interface CommandSpec {
   readonly keySpecs?: readonly KeySpec[]
   /** ACL categories declared explicitly beyond those implied by flags and group (e.g. KEYS is @dangerous), without '@'. */
   readonly extraCategories?: readonly string[]
+  /** The group implies no ACL category (Redis's JSON for SORT/SORT_RO lists none, though they are generic commands). */
+  readonly noGroupCategory?: boolean
   /** COMMAND INFO tips, e.g. 'request_policy:multi_shard', 'nondeterministic_output'. */
   readonly tips?: readonly string[]
   /** COMMAND DOCS history: [version, description] pairs. */
