@@ -1,0 +1,441 @@
+/**
+ * Whole RDB files (rdbSaveRio / rdbLoadRio of Redis 7.0.15), built on the
+ * value codec in rdb-value.ts.
+ *
+ * Writing — a STREAMING writer, so a million-key dump never builds one giant
+ * buffer:
+ *
+ *   const w = new RdbFileWriter((chunk) => out.write(chunk), { compression: true, checksum: true })
+ *   w.header(auxFields)                 // "REDIS0010" + AUX fields in the order given
+ *   w.selectDb(0, db.size(), db.expiresSize())
+ *   w.key(keyBuffer, value, expireAtMs) // per key; expireAtMs undefined = no TTL
+ *   w.finish()                          // EOF + CRC64 (0 when checksum is off), flushes the rest
+ *
+ * Chunks (about `chunkSize` bytes, 64 KB by default) are handed to the sink as
+ * they fill; the sink must consume or copy the chunk before returning (the
+ * writer never reuses a chunk it handed over, so keeping it is also fine).
+ * `standardAuxFields()` builds Redis's AUX list (redis-ver … aof-base).
+ *
+ * Reading:
+ *
+ *   readRdb(bytes, { onAux, onSelectDb, onResizeDb, onKey }, { fileName: 'dump.rdb' })
+ *
+ * calls back per AUX field, SELECTDB, RESIZEDB and key (value in the portable
+ * shape of rdb-value.ts; value-bridge.ts fromPortable makes a store value),
+ * checks EOF + CRC64, and throws `RdbLoadError` (file name, byte offset,
+ * reason) on anything malformed, truncated or unsupported (modules,
+ * functions, streams). Empty keys are skipped, as Redis does.
+ */
+import { Crc64 } from './crc64'
+import { lzfCompress } from './lzf'
+import { RDB_TYPE, RDB_VERSION, RdbFormatError, RdbReader, RdbWriter, canonicalInt64 } from './rdb-format'
+import { DEFAULT_LIMITS, readValue, writeValue, type EncodingLimits, type PortableValue } from './rdb-value'
+import { toPortable } from './value-bridge'
+import type { RedisValue } from '../store/values'
+
+/** rdb.h opcodes. */
+export const RDB_OPCODE = {
+  FUNCTION2: 245,
+  FUNCTION: 246,
+  MODULE_AUX: 247,
+  IDLE: 248,
+  FREQ: 249,
+  AUX: 250,
+  RESIZEDB: 251,
+  EXPIRETIME_MS: 252,
+  EXPIRETIME: 253,
+  SELECTDB: 254,
+  EOF: 255,
+} as const
+
+export interface RdbFileWriterOptions {
+  /** rdbcompression: LZF for strings over 20 bytes. */
+  readonly compression: boolean
+  /** rdbchecksum: CRC64 after EOF; 0 when off. */
+  readonly checksum: boolean
+  /** *-max-listpack-* directives deciding compact encodings (defaults when absent). */
+  readonly limits?: EncodingLimits
+  /** Bytes gathered before a chunk goes to the sink. */
+  readonly chunkSize?: number
+}
+
+/** What Redis knows about replication when it saves (rdbPopulateSaveInfo). */
+export interface RdbReplicationInfo {
+  readonly streamDb: number
+  readonly replId: string
+  readonly offset: number
+}
+
+/** rdbSaveInfoAuxFields: Redis 7.0.15's AUX fields in its order. */
+export function standardAuxFields(options: {
+  nowMs: number
+  usedMemory: number
+  replication?: RdbReplicationInfo
+  aofBase?: boolean
+}): [string, string][] {
+  const aux: [string, string][] = [
+    ['redis-ver', '7.0.15'],
+    ['redis-bits', '64'],
+    ['ctime', String(Math.floor(options.nowMs / 1000))],
+    ['used-mem', String(Math.max(0, Math.floor(options.usedMemory)))],
+  ]
+  if (options.replication) {
+    aux.push(['repl-stream-db', String(options.replication.streamDb)])
+    aux.push(['repl-id', options.replication.replId])
+    aux.push(['repl-offset', String(options.replication.offset)])
+  }
+  aux.push(['aof-base', options.aofBase ? '1' : '0'])
+  return aux
+}
+
+const DEFAULT_CHUNK = 64 * 1024
+
+/** A canonical decimal that fits in 32 bits, without BigInt for the common non-numeric case. */
+function smallInteger(s: Buffer): number | null {
+  if (s.length === 0 || s.length > 11) return null
+  const first = s[0]
+  if (first !== 0x2d && (first < 0x30 || first > 0x39)) return null
+  const v = canonicalInt64(s)
+  if (v === null || v < -2147483648n || v > 2147483647n) return null
+  return Number(v)
+}
+
+export class RdbFileWriter {
+  private chunk: Buffer
+  private used = 0
+  private readonly crc = new Crc64()
+  private readonly chunkSize: number
+  private readonly limits: EncodingLimits
+  private written = 0
+  private finished = false
+
+  constructor(
+    private readonly sink: (chunk: Buffer) => void,
+    private readonly options: RdbFileWriterOptions,
+  ) {
+    this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK
+    this.limits = options.limits ?? DEFAULT_LIMITS
+    this.chunk = Buffer.allocUnsafe(this.chunkSize)
+  }
+
+  /** Bytes handed to the sink so far plus those still gathered. */
+  get bytesWritten(): number {
+    return this.written + this.used
+  }
+
+  /** `REDIS0010` then each AUX field. */
+  header(aux: readonly (readonly [string, string])[]): void {
+    this.raw(Buffer.from(`REDIS${String(RDB_VERSION).padStart(4, '0')}`, 'latin1'))
+    for (const [k, v] of aux) {
+      this.byte(RDB_OPCODE.AUX)
+      this.string(Buffer.from(k, 'latin1'))
+      this.string(Buffer.from(v, 'latin1'))
+    }
+  }
+
+  /** SELECTDB + RESIZEDB before a database's keys. */
+  selectDb(index: number, size: number, expiresSize: number): void {
+    this.byte(RDB_OPCODE.SELECTDB)
+    this.length(index)
+    this.byte(RDB_OPCODE.RESIZEDB)
+    this.length(size)
+    this.length(expiresSize)
+  }
+
+  /** rdbSaveKeyValuePair: [EXPIRETIME_MS] type key value. */
+  key(key: Buffer, value: RedisValue, expireAtMs: number | undefined): void {
+    if (expireAtMs !== undefined) {
+      this.ensure(9)
+      this.chunk[this.used++] = RDB_OPCODE.EXPIRETIME_MS
+      this.chunk.writeBigInt64LE(BigInt(Math.trunc(expireAtMs)), this.used)
+      this.used += 8
+    }
+    if (value.type === 'string') {
+      // The hot path of a big dump: no intermediate RdbWriter.
+      this.byte(RDB_TYPE.STRING)
+      this.string(key)
+      this.string(value.value)
+      return
+    }
+    const portable = toPortable(value)
+    if (portable === null) throw new Error(`RDB writer: cannot save a value of type ${value.type}`)
+    this.portableKey(key, portable)
+  }
+
+  /** A key whose value is already in portable form (tests, conversions). */
+  portableKey(key: Buffer, value: PortableValue): void {
+    const w = new RdbWriter(this.options.compression)
+    writeValue(value, w, this.limits)
+    const body = w.toBuffer()
+    // Type byte first, then the key, then the rest of the value.
+    this.byte(body[0])
+    this.string(key)
+    this.raw(body.subarray(1))
+  }
+
+  /** EOF + CRC64, then hands over the last chunk. */
+  finish(): void {
+    if (this.finished) return
+    this.byte(RDB_OPCODE.EOF)
+    this.flush()
+    const crc = this.options.checksum ? this.crc.bytesLE() : Buffer.alloc(8)
+    this.written += crc.length
+    this.sink(crc)
+    this.finished = true
+  }
+
+  // ---- primitives ---------------------------------------------------------
+
+  private flush(): void {
+    if (this.used === 0) return
+    const out = this.chunk.subarray(0, this.used)
+    if (this.options.checksum) this.crc.update(out)
+    this.written += this.used
+    this.chunk = Buffer.allocUnsafe(this.chunkSize)
+    this.used = 0
+    this.sink(out)
+  }
+
+  private ensure(n: number): void {
+    if (this.used + n > this.chunk.length) this.flush()
+  }
+
+  private byte(b: number): void {
+    this.ensure(1)
+    this.chunk[this.used++] = b
+  }
+
+  private raw(data: Uint8Array): void {
+    if (data.length > this.chunkSize) {
+      this.flush()
+      const copy = Buffer.from(data)
+      if (this.options.checksum) this.crc.update(copy)
+      this.written += copy.length
+      this.sink(copy)
+      return
+    }
+    this.ensure(data.length)
+    this.chunk.set(data, this.used)
+    this.used += data.length
+  }
+
+  /** rdbSaveLen. */
+  private length(n: number): void {
+    this.ensure(9)
+    const c = this.chunk
+    if (n < 1 << 6) c[this.used++] = n
+    else if (n < 1 << 14) {
+      c[this.used++] = 0x40 | (n >> 8)
+      c[this.used++] = n & 0xff
+    } else if (n <= 0xffffffff) {
+      c[this.used++] = 0x80
+      c.writeUInt32BE(n, this.used)
+      this.used += 4
+    } else {
+      c[this.used++] = 0x81
+      c.writeBigUInt64BE(BigInt(n), this.used)
+      this.used += 8
+    }
+  }
+
+  /** rdbSaveRawString: integer encodings, then LZF over 20 bytes, else the bytes. */
+  private string(s: Buffer): void {
+    const int = smallInteger(s)
+    if (int !== null) {
+      this.ensure(5)
+      const c = this.chunk
+      if (int >= -128 && int <= 127) {
+        c[this.used++] = 0xc0
+        c.writeInt8(int, this.used)
+        this.used += 1
+      } else if (int >= -32768 && int <= 32767) {
+        c[this.used++] = 0xc1
+        c.writeInt16LE(int, this.used)
+        this.used += 2
+      } else {
+        c[this.used++] = 0xc2
+        c.writeInt32LE(int, this.used)
+        this.used += 4
+      }
+      return
+    }
+    if (this.options.compression && s.length > 20) {
+      const packed = lzfCompress(s, s.length - 4)
+      if (packed !== null) {
+        this.byte(0xc3)
+        this.length(packed.length)
+        this.length(s.length)
+        this.raw(packed)
+        return
+      }
+    }
+    this.length(s.length)
+    this.raw(s)
+  }
+}
+
+// ---- reading ------------------------------------------------------------------
+
+/** A file that cannot be loaded: where and why. */
+export class RdbLoadError extends Error {
+  constructor(
+    readonly fileName: string,
+    readonly offset: number,
+    readonly reason: string,
+  ) {
+    super(`Bad RDB file ${fileName} at byte offset ${offset}: ${reason}`)
+    this.name = 'RdbLoadError'
+  }
+}
+
+export interface RdbReadHandlers {
+  onAux?(key: string, value: Buffer): void
+  onSelectDb?(index: number): void
+  onResizeDb?(size: number, expiresSize: number): void
+  /** One key of the current database; expireAtMs is absolute unix ms, undefined without a TTL. */
+  onKey(db: number, key: Buffer, value: PortableValue, expireAtMs: number | undefined): void
+  /** A key whose value was empty (skipped, as rdbLoadRio does with a warning). */
+  onEmptyKey?(db: number, key: Buffer): void
+}
+
+export interface RdbReadOptions {
+  /** Named in errors. */
+  readonly fileName: string
+}
+
+export interface RdbReadResult {
+  readonly version: number
+  /** False when the file stored a zero checksum (rdbchecksum no), so nothing was verified. */
+  readonly checksumVerified: boolean
+  /** Bytes consumed, EOF and checksum included. */
+  readonly length: number
+}
+
+const STREAM_TYPES = new Set<number>([RDB_TYPE.STREAM_LISTPACKS, RDB_TYPE.STREAM_LISTPACKS_2])
+const MODULE_TYPES = new Set<number>([RDB_TYPE.MODULE, RDB_TYPE.MODULE_2])
+
+/** rdbIsObjectType: 0..7 and 9..19 in Redis 7.0. */
+function isObjectType(t: number): boolean {
+  return (t >= 0 && t <= 7) || (t >= 9 && t <= 19)
+}
+
+/** rdbLoadRio over a complete file image. */
+export function readRdb(bytes: Buffer, handlers: RdbReadHandlers, options: RdbReadOptions): RdbReadResult {
+  const file = options.fileName
+  const r = new RdbReader(bytes)
+  // The start of the record being parsed: errors name it (a truncation names where the data ran out).
+  let recordStart = 0
+  const fail = (reason: string, at = recordStart): never => {
+    throw new RdbLoadError(file, at, reason)
+  }
+
+  if (bytes.length < 9) fail(bytes.length === 0 ? 'empty file' : 'file too short for the RDB header', 0)
+  if (bytes.subarray(0, 5).toString('latin1') !== 'REDIS') fail('wrong signature (not an RDB file)', 0)
+  const versionText = bytes.subarray(5, 9).toString('latin1')
+  const version = /^[0-9]{4}$/.test(versionText) ? Number(versionText) : NaN
+  if (!(version >= 1 && version <= RDB_VERSION)) fail(`can't handle RDB format version ${versionText}`, 5)
+  r.pos = 9
+
+  let db = 0
+  let expireAt: number | undefined
+  try {
+    for (;;) {
+      recordStart = r.pos
+      const type = r.byte()
+      switch (type) {
+        case RDB_OPCODE.EXPIRETIME: {
+          expireAt = r.bytes(4).readInt32LE(0) * 1000
+          continue
+        }
+        case RDB_OPCODE.EXPIRETIME_MS: {
+          // Written little-endian from v9; host order (x86: little-endian) before.
+          expireAt = Number(r.bytes(8).readBigInt64LE(0))
+          continue
+        }
+        case RDB_OPCODE.FREQ:
+          r.byte()
+          continue
+        case RDB_OPCODE.IDLE:
+          r.length()
+          continue
+        case RDB_OPCODE.EOF:
+          return finishEof(bytes, r, version, file)
+        case RDB_OPCODE.SELECTDB:
+          db = r.length()
+          handlers.onSelectDb?.(db)
+          continue
+        case RDB_OPCODE.RESIZEDB: {
+          const size = r.length()
+          const expires = r.length()
+          handlers.onResizeDb?.(size, expires)
+          continue
+        }
+        case RDB_OPCODE.AUX: {
+          const key = r.string().toString('latin1')
+          const value = r.string()
+          handlers.onAux?.(key, value)
+          continue
+        }
+        case RDB_OPCODE.MODULE_AUX:
+          fail('module auxiliary data (MODULE_AUX) found, but tandem-server has no modules')
+          break
+        case RDB_OPCODE.FUNCTION:
+        case RDB_OPCODE.FUNCTION2:
+          fail('function libraries (FUNCTION) found, but tandem-server does not support functions')
+          break
+        default:
+          break
+      }
+      if (!isObjectType(type)) fail(`unknown RDB object type ${type}`)
+      const key = r.string()
+      if (MODULE_TYPES.has(type)) fail(`key '${printable(key)}' holds a module value, but tandem-server has no modules`)
+      if (STREAM_TYPES.has(type)) fail(`key '${printable(key)}' holds a stream, which tandem-server does not support yet`)
+      let value: PortableValue | null = null
+      try {
+        value = readValue(type, r)
+      } catch (e) {
+        if (!(e instanceof RdbFormatError && e.message === 'empty key')) throw e
+      }
+      if (value === null) handlers.onEmptyKey?.(db, key)
+      else handlers.onKey(db, key, value, expireAt)
+      expireAt = undefined
+    }
+  } catch (e) {
+    if (e instanceof RdbLoadError) throw e
+    if (e instanceof RdbFormatError) {
+      if (e.message === 'unexpected end of data') {
+        throw new RdbLoadError(file, bytes.length, `unexpected end of file (truncated) in the record at byte offset ${recordStart}`)
+      }
+      throw new RdbLoadError(file, recordStart, e.message)
+    }
+    throw e
+  }
+}
+
+function finishEof(bytes: Buffer, r: RdbReader, version: number, file: string): RdbReadResult {
+  if (version < 5) return { version, checksumVerified: false, length: r.pos }
+  const crcAt = r.pos
+  if (bytes.length - crcAt < 8) throw new RdbLoadError(file, bytes.length, 'unexpected end of file (truncated) in the checksum after EOF')
+  const stored = bytes.subarray(crcAt, crcAt + 8)
+  if (stored.every((b) => b === 0)) return { version, checksumVerified: false, length: crcAt + 8 }
+  const computed = new Crc64().update(bytes.subarray(0, crcAt)).bytesLE()
+  if (!computed.equals(stored)) {
+    throw new RdbLoadError(
+      file,
+      crcAt,
+      `wrong RDB checksum expected: (${hex64(computed)}) got (${hex64(stored)})`,
+    )
+  }
+  return { version, checksumVerified: true, length: crcAt + 8 }
+}
+
+function hex64(le: Buffer): string {
+  return le.readBigUInt64LE(0).toString(16)
+}
+
+/** A key as an error message shows it: printable ASCII, the rest \xNN, at most 64 bytes. */
+function printable(key: Buffer): string {
+  let out = ''
+  for (const b of key.subarray(0, 64)) out += b >= 0x20 && b < 0x7f && b !== 0x27 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`
+  return key.length > 64 ? `${out}...` : out
+}
