@@ -9,6 +9,7 @@ import type { BlockingService } from './blocking'
 import type { PubSubRegistry } from './pubsub'
 import type { SlowLog } from './slowlog'
 import type { MemoryManager } from './store/memory'
+import type { Propagation } from './replication/propagation'
 
 /** Read access to the live configuration (the directive table in shared/ decides names and types). */
 export interface ConfigView {
@@ -51,6 +52,8 @@ export interface ServerContext {
   readonly pubsub?: PubSubRegistry
   /** SLOWLOG's entries (slowlog.ts); absent in test fakes. */
   readonly slowlog?: SlowLog
+  /** The stream of write effects for the AOF and replicas (replication/propagation.ts); absent in minimal test fakes. */
+  readonly propagation?: Propagation
 }
 
 export interface ClientState {

@@ -1,0 +1,225 @@
+/**
+ * The propagation of write effects: the one stream the AOF and replicas
+ * consume, as Redis 7.0's call() / alsoPropagate / propagatePendingCommands.
+ *
+ * ## For consumers (AOF, replication)
+ *
+ *   const stop = server.propagation.subscribe((dbIndex, argv) => { ... })
+ *
+ * Each call is one command to replay, in order. `dbIndex` is the database it
+ * applies to; it is NO_DB (-1) for the MULTI / EXEC markers that wrap a unit
+ * with more than one effect (they need no SELECT). A consumer keeps its own
+ * "currently selected db" and emits SELECT when an effect's db differs, as
+ * feedAppendOnlyFile / replicationFeedSlaves do; `StreamEncoder` does exactly
+ * that and `encodeCommand` is the one RESP encoder (array of bulk strings).
+ * After a rewrite / full sync, call `encoder.reset()` so the next effect is
+ * preceded by a SELECT, as Redis sets aof_selected_db / slaveseldb to -1.
+ * argv buffers are never mutated after delivery; a consumer may keep them.
+ *
+ * ## For command handlers (rewrite declarations)
+ *
+ * A command is propagated only when server.dirty moved while it ran; by
+ * default with its argv as received. A handler that must be replayed
+ * differently says so through these helpers (all no-ops on a server without
+ * propagation, e.g. a minimal test fake):
+ *
+ *   propagateAs(ctx, ['PEXPIREAT', key, String(at)])   // rewriteClientCommandVector
+ *   alsoPropagate(ctx, ['SREM', key, member])          // an extra effect, in call order
+ *   preventPropagation(ctx)                            // do not replay the argv itself
+ *
+ * Effects recorded with alsoPropagate come before the command's own argv
+ * (Redis appends c->argv after the handler returns). A key deleted by lazy
+ * expiry while a command runs becomes a DEL queued before the command's
+ * effect; when a unit (one command, or one EXEC) yields more than one effect
+ * the consumers receive MULTI, the effects, EXEC.
+ *
+ * ## For the server (hook points)
+ *
+ *   propagation.call(ctx, () => handler(ctx))  // around every command run (dispatch, EXEC's queued ones)
+ *   propagation.attach(databases, memory)      // expired and evicted keys become DEL / UNLINK
+ *
+ * Work outside any command (active expiry, eviction before a command, a
+ * blocked client served after the write that woke it) is delivered at once,
+ * one effect at a time, after the unit that was running (if any) finished.
+ */
+import type { CommandContext, ConfigView } from '../context'
+import type { Database } from '../store/database'
+
+/** The dbIndex of MULTI / EXEC markers: no SELECT needed. */
+export const NO_DB = -1
+
+export type EffectListener = (dbIndex: number, argv: readonly Buffer[]) => void
+
+export type ArgInput = Buffer | string | number
+
+export interface PropagationHost {
+  /** server.dirty: writes counted by handlers. */
+  readonly dirty: number
+  readonly config: ConfigView
+}
+
+/** What an evictor or expiry can tell us about. */
+export interface DeletionSource {
+  readonly evictedListeners: ((db: Database, key: string) => void)[]
+}
+
+interface Effect {
+  readonly dbIndex: number
+  readonly argv: readonly Buffer[]
+}
+
+/** One command being run: what it will be replayed as. */
+interface Frame {
+  readonly dbIndex: number
+  readonly dirtyBefore: number
+  argv: readonly Buffer[]
+  prevented: boolean
+}
+
+const MULTI = [Buffer.from('MULTI')]
+const EXEC = [Buffer.from('EXEC')]
+
+export function toArgv(args: readonly ArgInput[]): Buffer[] {
+  return args.map((a) => (Buffer.isBuffer(a) ? a : Buffer.from(typeof a === 'number' ? String(a) : a, 'latin1')))
+}
+
+export class Propagation {
+  private readonly listeners: EffectListener[] = []
+  private readonly frames: Frame[] = []
+  /** Effects of the unit in progress, delivered when the outermost frame ends. */
+  private pending: Effect[] = []
+
+  constructor(private readonly host: PropagationHost) {}
+
+  /** Hear every effect; returns the unsubscribe function. */
+  subscribe(listener: EffectListener): () => void {
+    this.listeners.push(listener)
+    return () => {
+      const i = this.listeners.indexOf(listener)
+      if (i >= 0) this.listeners.splice(i, 1)
+    }
+  }
+
+  get hasSubscribers(): boolean {
+    return this.listeners.length > 0
+  }
+
+  /** Expired keys and evicted keys are replayed as deletions. */
+  attach(databases: readonly Database[], evictor?: DeletionSource): void {
+    for (const db of databases) {
+      db.expiredListeners.push((d, key) => this.deleted(d.index, key, 'expired'))
+    }
+    evictor?.evictedListeners.push((d, key) => this.deleted(d.index, key, 'evicted'))
+  }
+
+  /**
+   * Run one command (`run` calls its handler) and record its effect. Nested
+   * calls (EXEC running its queue) join the outer unit.
+   */
+  call<T>(ctx: CommandContext, run: () => T): T {
+    const frame: Frame = { dbIndex: ctx.db.index, dirtyBefore: this.host.dirty, argv: ctx.argv, prevented: false }
+    this.frames.push(frame)
+    try {
+      return run()
+    } finally {
+      this.frames.pop()
+      if (!frame.prevented && this.host.dirty !== frame.dirtyBefore) {
+        this.pending.push({ dbIndex: frame.dbIndex, argv: frame.argv })
+      }
+      if (this.frames.length === 0) this.flush()
+    }
+  }
+
+  /** rewriteClientCommandVector for the command running now. */
+  propagateAs(dbIndex: number, args: readonly ArgInput[]): void {
+    const frame = this.frames[this.frames.length - 1]
+    if (frame) frame.argv = toArgv(args)
+    else this.emitUnit([{ dbIndex, argv: toArgv(args) }])
+  }
+
+  /** alsoPropagate: an extra effect now, before the running command's own. */
+  alsoPropagate(dbIndex: number, args: readonly ArgInput[]): void {
+    const effect = { dbIndex, argv: toArgv(args) }
+    if (this.frames.length > 0) this.pending.push(effect)
+    else this.emitUnit([effect])
+  }
+
+  /** preventCommandPropagation: the running command's argv is not replayed (its alsoPropagate effects are). */
+  preventPropagation(): void {
+    const frame = this.frames[this.frames.length - 1]
+    if (frame) frame.prevented = true
+  }
+
+  /** propagateDeletion: DEL, or UNLINK when the matching lazyfree directive is on. */
+  deleted(dbIndex: number, key: string | Buffer, reason: 'expired' | 'evicted'): void {
+    const lazy = this.host.config.bool(reason === 'expired' ? 'lazyfree-lazy-expire' : 'lazyfree-lazy-eviction')
+    this.alsoPropagate(dbIndex, [lazy ? 'UNLINK' : 'DEL', typeof key === 'string' ? Buffer.from(key, 'latin1') : key])
+  }
+
+  private flush(): void {
+    const effects = this.pending
+    this.pending = []
+    this.emitUnit(effects)
+  }
+
+  private emitUnit(effects: readonly Effect[]): void {
+    if (effects.length === 0 || this.listeners.length === 0) return
+    const wrap = effects.length > 1
+    if (wrap) this.emit(NO_DB, MULTI)
+    for (const e of effects) this.emit(e.dbIndex, e.argv)
+    if (wrap) this.emit(NO_DB, EXEC)
+  }
+
+  private emit(dbIndex: number, argv: readonly Buffer[]): void {
+    for (const listener of [...this.listeners]) listener(dbIndex, argv)
+  }
+}
+
+// ---- handler helpers ---------------------------------------------------------
+
+/** The running command is replayed as `args` (in ctx's database). */
+export function propagateAs(ctx: CommandContext, args: readonly ArgInput[]): void {
+  ctx.server.propagation?.propagateAs(ctx.db.index, args)
+}
+
+/** One more effect, in ctx's database unless `dbIndex` says otherwise. */
+export function alsoPropagate(ctx: CommandContext, args: readonly ArgInput[], dbIndex = ctx.db.index): void {
+  ctx.server.propagation?.alsoPropagate(dbIndex, args)
+}
+
+export function preventPropagation(ctx: CommandContext): void {
+  ctx.server.propagation?.preventPropagation()
+}
+
+// ---- encoding ----------------------------------------------------------------
+
+/** `*<n>\r\n$<len>\r\n<arg>\r\n…`: the form the AOF and the replication link carry. */
+export function encodeCommand(argv: readonly ArgInput[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`, 'latin1')]
+  for (const arg of toArgv(argv)) {
+    parts.push(Buffer.from(`$${arg.length}\r\n`, 'latin1'), arg, CRLF)
+  }
+  return Buffer.concat(parts)
+}
+
+const CRLF = Buffer.from('\r\n', 'latin1')
+
+/** Encodes a stream of effects, inserting SELECT when the db changes (one per consumer). */
+export class StreamEncoder {
+  private selectedDb = NO_DB
+
+  /** The next effect will be preceded by a SELECT (after a rewrite or a new full sync). */
+  reset(): void {
+    this.selectedDb = NO_DB
+  }
+
+  get selected(): number {
+    return this.selectedDb
+  }
+
+  encode(dbIndex: number, argv: readonly Buffer[]): Buffer {
+    if (dbIndex === NO_DB || dbIndex === this.selectedDb) return encodeCommand(argv)
+    this.selectedDb = dbIndex
+    return Buffer.concat([encodeCommand(['SELECT', String(dbIndex)]), encodeCommand(argv)])
+  }
+}
