@@ -5,7 +5,7 @@
  * preload's `window.tandem`) and web mode's WebSocket. Everything here is plain
  * JSON-serialisable data; no Node, Electron or DOM types.
  */
-import type { NodeView, ConsoleReply, NodeCreateRequest } from './types'
+import type { NodeView, ConsoleReply, NodeCreateRequest, PersistenceActionResult } from './types'
 
 /** Request/response calls: `method` → params and result. */
 export interface ApiMethods {
@@ -19,6 +19,10 @@ export interface ApiMethods {
   'node.remove': { params: { id: string }; result: { removed: true } }
   /** Run one command (already split into arguments) against a node. */
   'console.exec': { params: { id: string; argv: string[] }; result: ConsoleReply }
+  /** BGSAVE on the node (local or external); the server's refusal (save already running…) is the error. */
+  'node.save': { params: { id: string }; result: PersistenceActionResult }
+  /** BGREWRITEAOF on the node; "scheduled" when a BGSAVE is running, as in Redis. */
+  'node.rewriteAof': { params: { id: string }; result: PersistenceActionResult }
 }
 
 export type ApiMethod = keyof ApiMethods
@@ -31,6 +35,8 @@ const METHOD_NAMES: Record<ApiMethod, true> = {
   'node.stop': true,
   'node.remove': true,
   'console.exec': true,
+  'node.save': true,
+  'node.rewriteAof': true,
 }
 export const API_METHODS = Object.keys(METHOD_NAMES) as readonly ApiMethod[]
 

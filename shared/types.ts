@@ -45,6 +45,51 @@ export interface NodeStatus {
   updatedAt: number
   /** Why the last poll or the process failed, in one line. */
   error?: string
+  /** INFO persistence as last polled; absent while the node is not answering. */
+  persistence?: PersistenceStatus
+}
+
+/** Outcome of the last background save or AOF rewrite, as INFO reports it (`ok`/`err`). */
+export type BackgroundJobOutcome = 'ok' | 'err'
+
+/**
+ * A node's persistence state, read from INFO persistence (Redis 7.0's field
+ * names, which tandem-server reports too).
+ */
+export interface PersistenceStatus {
+  /** `loading`: the server is still reading its RDB/AOF at startup. */
+  loading: boolean
+  /** `rdb_changes_since_last_save`. */
+  changesSinceLastSave: number
+  /**
+   * When the last successful save ended, in this machine's wall-clock ms
+   * (`rdb_last_save_time`, corrected by the server's own clock when INFO has
+   * `server_time_usec`, so a remote node's clock skew does not show).
+   */
+  lastSaveAt: number
+  /** `rdb_bgsave_in_progress`. */
+  bgsaveInProgress: boolean
+  /** `rdb_last_bgsave_status`. */
+  lastBgsaveStatus: BackgroundJobOutcome
+  /** `rdb_last_bgsave_time_sec`: -1 when no background save ran yet. */
+  lastBgsaveDurationSec: number
+  /** `aof_enabled`. */
+  aofEnabled: boolean
+  /** `aof_rewrite_in_progress`. */
+  aofRewriteInProgress: boolean
+  /** `aof_rewrite_scheduled`: BGREWRITEAOF asked while a BGSAVE ran; it starts after. */
+  aofRewriteScheduled: boolean
+  /** `aof_last_bgrewrite_status`. */
+  lastAofRewriteStatus: BackgroundJobOutcome
+  /** `aof_last_write_status`, when the server reports it. */
+  lastAofWriteStatus: BackgroundJobOutcome
+}
+
+/** What a Save / Rewrite AOF action got back: the server's reply line and the node as polled right after. */
+export interface PersistenceActionResult {
+  /** The server's status reply, e.g. `Background saving started`. */
+  message: string
+  node: NodeView
 }
 
 export interface NodeView {

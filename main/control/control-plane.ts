@@ -5,13 +5,14 @@
  */
 import { EventEmitter } from 'node:events'
 import { isApiMethod, type ApiEvent, type ApiEvents, type ApiMethod, type ApiParams, type ApiResult, type TandemApi } from '../../shared/api'
-import type { ConsoleReply, NodeSpec, NodeStatus, NodeView } from '../../shared/types'
+import type { ConsoleReply, NodeSpec, NodeStatus, NodeView, PersistenceActionResult } from '../../shared/types'
 import { ConsoleSession } from './console'
 import { Fleet } from './fleet'
 import { offlineStatus, statusFromInfo } from './info'
 import { Monitor, type PollResult } from './monitor'
 import { NodeProcess, installOrphanGuards } from './node-process'
 import { isPortFree, pickFreePort } from './ports'
+import { persistenceReplyMessage, runOnce, type PersistenceCommand, type RunOnce } from './persistence-actions'
 import type { LaunchServer } from './server-launcher'
 import { ApiError, consoleArgs, createRequest, nodeId } from './validate'
 
@@ -28,6 +29,8 @@ export interface ControlPlaneOptions {
   /** At most one 'fleet.changed' per this many ms (default 200). */
   eventThrottleMs?: number
   startTimeoutMs?: number
+  /** How Save / Rewrite AOF reach a node (default: a short-lived connection of their own). */
+  runOnce?: RunOnce
 }
 
 export interface ControlPlane extends TandemApi {
@@ -189,6 +192,18 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     return view(spec)
   }
 
+  /** Save / Rewrite AOF: the command, then a fresh poll so the answer already shows "saving…". */
+  async function persistenceAction(params: unknown, method: string, command: PersistenceCommand): Promise<PersistenceActionResult> {
+    const spec = mustGet(nodeId(params, method))
+    const state = processStateOf(spec)
+    if (state !== 'running' && state !== 'external') throw new ApiError(`node "${spec.name}" is ${state}: start it first`)
+    const reply = await (options.runOnce ?? runOnce)(spec.host, spec.port, [command])
+    const message = persistenceReplyMessage(command, spec.name, reply)
+    await monitor.pollFresh(spec.id)
+    changed()
+    return { message, node: view(spec) }
+  }
+
   async function usedPorts(): Promise<Set<number>> {
     return new Set(fleet.list().map((n) => n.port))
   }
@@ -248,6 +263,9 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
         return { removed: true as const }
       })
     },
+
+    'node.save': (params) => persistenceAction(params, 'node.save', 'BGSAVE'),
+    'node.rewriteAof': (params) => persistenceAction(params, 'node.rewriteAof', 'BGREWRITEAOF'),
 
     async 'console.exec'(params): Promise<ConsoleReply> {
       const { id, argv } = consoleArgs(params)

@@ -2,7 +2,7 @@
  * INFO and ROLE replies → NodeStatus. Pure functions: INFO is plain
  * `field:value` text in sections, exactly as Redis prints it.
  */
-import type { NodeStatus, ReplicationRole } from '../../shared/types'
+import type { BackgroundJobOutcome, NodeStatus, PersistenceStatus, ReplicationRole } from '../../shared/types'
 
 export type InfoFields = Record<string, string>
 
@@ -66,12 +66,49 @@ export function statusFromInfo(
     connectedReplicas: num(fields.connected_slaves),
     updatedAt: now,
   }
+  const persistence = persistenceFromInfo(fields, now)
+  if (persistence) status.persistence = persistence
   if (role === 'replica') {
     if (fields.master_host) status.masterHost = fields.master_host
     if (fields.master_port) status.masterPort = num(fields.master_port)
     if (fields.master_link_status === 'up' || fields.master_link_status === 'down') status.masterLinkStatus = fields.master_link_status
   }
   return status
+}
+
+function outcome(value: string | undefined): BackgroundJobOutcome {
+  return value === 'err' ? 'err' : 'ok'
+}
+
+function flag(value: string | undefined): boolean {
+  return value !== undefined && value !== '0'
+}
+
+/**
+ * INFO persistence → PersistenceStatus, or undefined when the server printed
+ * no persistence section (`rdb_last_save_time` is the field every Redis has).
+ * `now` is this machine's clock at the poll: the save time is moved onto it
+ * using the server's own clock (`server_time_usec`, Redis ≥ 6.2), so a remote
+ * node whose clock is off still shows "saved 3 s ago".
+ */
+export function persistenceFromInfo(fields: InfoFields, now = Date.now()): PersistenceStatus | undefined {
+  if (fields.rdb_last_save_time === undefined) return undefined
+  const savedAtServerMs = num(fields.rdb_last_save_time) * 1000
+  const serverNowMs = fields.server_time_usec !== undefined ? Math.floor(num(fields.server_time_usec) / 1000) : undefined
+  const lastSaveAt = serverNowMs !== undefined && serverNowMs > 0 ? now - Math.max(0, serverNowMs - savedAtServerMs) : savedAtServerMs
+  return {
+    loading: flag(fields.loading),
+    changesSinceLastSave: num(fields.rdb_changes_since_last_save),
+    lastSaveAt,
+    bgsaveInProgress: flag(fields.rdb_bgsave_in_progress),
+    lastBgsaveStatus: outcome(fields.rdb_last_bgsave_status),
+    lastBgsaveDurationSec: fields.rdb_last_bgsave_time_sec === undefined ? -1 : num(fields.rdb_last_bgsave_time_sec),
+    aofEnabled: flag(fields.aof_enabled),
+    aofRewriteInProgress: flag(fields.aof_rewrite_in_progress),
+    aofRewriteScheduled: flag(fields.aof_rewrite_scheduled),
+    lastAofRewriteStatus: outcome(fields.aof_last_bgrewrite_status),
+    lastAofWriteStatus: outcome(fields.aof_last_write_status),
+  }
 }
 
 /** What we show for a node we could not reach (or did not poll). */

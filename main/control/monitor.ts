@@ -78,6 +78,13 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     return w.inFlight
   }
 
+  /** A poll that starts after this call: one already running may predate what the caller just changed. */
+  async pollFresh(id: string): Promise<PollResult | undefined> {
+    const running = this.watched.get(id)?.inFlight
+    if (running) await running
+    return this.pollNow(id)
+  }
+
   private pollAll(): void {
     for (const id of this.watched.keys()) void this.pollNow(id)
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { countKeys, offlineStatus, parseInfo, roleFromRoleReply, statusFromInfo } from '../../main/control/info'
+import { countKeys, offlineStatus, parseInfo, persistenceFromInfo, roleFromRoleReply, statusFromInfo } from '../../main/control/info'
+import { persistenceReplyMessage } from '../../main/control/persistence-actions'
 import { consoleArgs, createRequest, nodeId } from '../../main/control/validate'
 import { parseWireRequest } from '../../main/web/web-server'
 import { resolveStaticPath, contentTypeFor } from '../../main/web/static-files'
@@ -67,6 +68,74 @@ describe('INFO → NodeStatus', () => {
     expect(s.error).toBe('connect ECONNREFUSED')
     expect(s.keys).toBe(15)
     expect(s.opsPerSec).toBe(0)
+  })
+})
+
+/** Redis 7.0.15's INFO (server + persistence, trimmed) with AOF on, a BGSAVE running and a rewrite waiting for it. */
+const PERSISTENCE_INFO = [
+  '# Server',
+  'redis_version:7.0.15',
+  'server_time_usec:1795675822670605',
+  '# Persistence',
+  'loading:0',
+  'async_loading:0',
+  'rdb_changes_since_last_save:340',
+  'rdb_bgsave_in_progress:1',
+  'rdb_last_save_time:1795675810',
+  'rdb_last_bgsave_status:err',
+  'rdb_last_bgsave_time_sec:2',
+  'rdb_current_bgsave_time_sec:0',
+  'aof_enabled:1',
+  'aof_rewrite_in_progress:0',
+  'aof_rewrite_scheduled:1',
+  'aof_last_rewrite_time_sec:-1',
+  'aof_last_bgrewrite_status:ok',
+  'aof_last_write_status:ok',
+].join('\r\n')
+
+describe('INFO persistence → NodeStatus.persistence', () => {
+  it('reads every field Redis 7.0 prints', () => {
+    const now = 5_000_000
+    const s = statusFromInfo({ id: 'a', processState: 'running' }, parseInfo(PERSISTENCE_INFO), 'master', now)
+    expect(s.persistence).toEqual({
+      loading: false,
+      changesSinceLastSave: 340,
+      // The server's clock said the save was 12.670605 s ago; shown on ours.
+      lastSaveAt: now - 12_670,
+      bgsaveInProgress: true,
+      lastBgsaveStatus: 'err',
+      lastBgsaveDurationSec: 2,
+      aofEnabled: true,
+      aofRewriteInProgress: false,
+      aofRewriteScheduled: true,
+      lastAofRewriteStatus: 'ok',
+      lastAofWriteStatus: 'ok',
+    })
+  })
+
+  it('without server_time_usec the save time is taken as is; loading and a running rewrite show', () => {
+    const p = persistenceFromInfo(parseInfo('loading:1\nrdb_last_save_time:1700000000\naof_enabled:0\naof_rewrite_in_progress:1\n'), 1)
+    expect(p?.lastSaveAt).toBe(1_700_000_000_000)
+    expect(p?.loading).toBe(true)
+    expect(p?.aofEnabled).toBe(false)
+    expect(p?.aofRewriteInProgress).toBe(true)
+    expect(p?.lastBgsaveDurationSec).toBe(-1)
+  })
+
+  it('a server with no persistence section has none, and an unreachable node drops it', () => {
+    expect(persistenceFromInfo(parseInfo(MASTER_INFO))).toBeUndefined()
+    expect(statusFromInfo({ id: 'a', processState: 'running' }, parseInfo(MASTER_INFO)).persistence).toBeUndefined()
+    const seen = statusFromInfo({ id: 'a', processState: 'running' }, parseInfo(PERSISTENCE_INFO))
+    expect(seen.persistence).toBeDefined()
+    expect(offlineStatus('a', 'stopped', undefined, seen).persistence).toBeUndefined()
+  })
+
+  it('turns the server reply to BGSAVE/BGREWRITEAOF into the message shown, or an error naming the node', () => {
+    expect(persistenceReplyMessage('BGSAVE', 'n1', { type: 'status', value: 'Background saving started' })).toBe('Background saving started')
+    expect(() => persistenceReplyMessage('BGSAVE', 'n1', { type: 'error', value: 'ERR Background save already in progress' })).toThrow(
+      'BGSAVE on "n1" failed: ERR Background save already in progress',
+    )
+    expect(() => persistenceReplyMessage('BGREWRITEAOF', 'n1', { type: 'nil' })).toThrow('BGREWRITEAOF on "n1": unexpected nil reply')
   })
 })
 
