@@ -22,6 +22,18 @@ export function isLoopback(ip: string | undefined): boolean {
   return host === '::1' || host.startsWith('127.')
 }
 
+/** What other services know of a client (pub/sub, MULTI, blocking), for CLIENT LIST. */
+export interface LiveClientState {
+  readonly sub: number
+  readonly psub: number
+  /** Queued commands, -1 outside MULTI. */
+  readonly multi: number
+  readonly blocked: boolean
+  readonly dirtyCas: boolean
+}
+
+const NO_LIVE_STATE: LiveClientState = { sub: 0, psub: 0, multi: -1, blocked: false, dirtyCas: false }
+
 export class Client implements ClientHandle {
   name = ''
   db = 0
@@ -66,21 +78,28 @@ export class Client implements ClientHandle {
     return typeof handle?.fd === 'number' ? handle.fd : -1
   }
 
-  get flagLetters(): string {
-    switch (this.kind) {
-      case 'master':
-        return 'M'
-      case 'replica':
-        return 'S'
-      case 'pubsub':
-        return 'P'
-      default:
-        return 'N'
-    }
+  /** MONITOR mode (flag `O`): the server streams every command to it. */
+  monitor = false
+  /** CLIENT NO-EVICT on (flag `e`). */
+  noEvict = false
+
+  /** catClientInfoString's flag letters, in its order; `N` when none applies. */
+  flagLetters(live: LiveClientState = NO_LIVE_STATE): string {
+    let flags = ''
+    if (this.monitor) flags += 'O'
+    else if (this.kind === 'replica') flags += 'S'
+    if (this.kind === 'master') flags += 'M'
+    if (live.sub + live.psub > 0) flags += 'P'
+    if (live.multi >= 0) flags += 'x'
+    if (live.blocked) flags += 'b'
+    if (live.dirtyCas) flags += 'd'
+    if (this.closeAfterReply) flags += 'c'
+    if (this.noEvict) flags += 'e'
+    return flags === '' ? 'N' : flags
   }
 
   /** networking.c catClientInfoString, field for field. */
-  describe(now: number): string {
+  describe(now: number, live: LiveClientState = NO_LIVE_STATE): string {
     const qbuf = this.parser.pendingBytes
     const obl = this.out.length
     return [
@@ -91,12 +110,12 @@ export class Client implements ClientHandle {
       `name=${this.name}`,
       `age=${Math.floor((now - this.createdAt) / 1000)}`,
       `idle=${Math.floor((now - this.lastInteraction) / 1000)}`,
-      `flags=${this.flagLetters}`,
+      `flags=${this.flagLetters(live)}`,
       `db=${this.db}`,
-      'sub=0',
-      'psub=0',
+      `sub=${live.sub}`,
+      `psub=${live.psub}`,
       'ssub=0',
-      'multi=-1',
+      `multi=${live.multi}`,
       `qbuf=${qbuf}`,
       `qbuf-free=${qbuf > 0 ? Math.max(0, 20474 - qbuf) : 0}`,
       `argv-mem=${this.argvBytes}`,

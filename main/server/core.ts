@@ -7,6 +7,7 @@
 import type { ClientState, Logger } from './context'
 import type { Reply } from './protocol/reply'
 import type { CommandTable } from './dispatch'
+import type { CommandSpec } from './commands/types'
 
 /** A connected client as CLIENT LIST / CLIENT KILL see it. */
 export interface ClientHandle extends ClientState {
@@ -55,4 +56,19 @@ export interface ServerCore {
   infoSection(name: string): InfoSectionRenderer | undefined
   /** SHUTDOWN: an error reply when refused, otherwise the server goes away and nothing is replied. */
   shutdown(request: ShutdownRequest): Reply
+  /** MONITOR: the client receives every later command in the stream format (monitor.ts); false when it already does. */
+  startMonitor?(client: ClientState): boolean
+  isMonitor?(client: ClientState): boolean
+  /** A command that ran outside the server's own loop (EXEC's queued commands) reaches MONITOR clients too. */
+  feedMonitors?(client: ClientState, argv: readonly Buffer[], spec: CommandSpec): void
+  /** CLIENT PAUSE: until `untilMs`, commands of the given kind wait (a longer or stronger pause extends the current one). */
+  pauseClients?(untilMs: number, mode: 'write' | 'all'): void
+  /** CLIENT UNPAUSE: waiting commands run now. */
+  unpauseClients?(): void
+  /** CLIENT NO-EVICT (CLIENT LIST flag `e`). */
+  setNoEvict?(client: ClientState, on: boolean): void
+  /** INFO blocked_clients: blocked on keys or held by CLIENT PAUSE. */
+  blockedClientCount?(): number
+  /** RESET's server-side part: leave MONITOR and NO-EVICT. */
+  resetClientState?(client: ClientState): void
 }

@@ -104,6 +104,10 @@ export function dispatch(table: CommandTable, ctx: CommandContext, authRequired:
   if (outOfMemory && spec.flags.includes('denyoom')) return { reply: ERR_OOM, spec, executed: false }
   const refused = subscriberContextRefusal(spec, ctx)
   if (refused) return { reply: refused, spec, executed: false }
+  // A MONITOR client is a replica to Redis: it may not touch the keyspace (nor publish), so pauses cannot be dodged through it.
+  if (ctx.server.core.isMonitor?.(ctx.client) && spec.flags.some((f) => f === 'write' || f === 'readonly' || f === 'may_replicate')) {
+    return { reply: reject("ERR Replica can't interact with the keyspace"), spec, executed: false }
+  }
   const queued = queueInTransaction(spec, ctx)
   if (queued) return { reply: queued, spec, executed: false }
   if (!spec.handler) {

@@ -16,7 +16,10 @@ import { Client, isLoopback } from './client'
 import { BlockingService } from './blocking'
 import { PubSubRegistry } from './pubsub'
 import { SlowLog } from './slowlog'
-import { flagTransaction, forgetTransaction } from './commands/transactions'
+import { flagTransaction, forgetTransaction, queuedCount, watchTouched } from './commands/transactions'
+import { monitorLine, monitorShows, redactedArgv } from './monitor'
+import type { CommandSpec } from './commands/types'
+import type { ClientState } from './context'
 import { CommandTable, dispatch } from './dispatch'
 import { allCommands } from './commands'
 import { createDatabases, type Database } from './store/database'
@@ -106,6 +109,13 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   private cronTimer: NodeJS.Timeout | undefined
   private readonly infoSections = new Map<string, InfoSectionRenderer>()
   private shuttingDown = false
+  /** MONITOR clients, in the order they started (server.monitors). */
+  private readonly monitors = new Set<Client>()
+  /** CLIENT PAUSE in force: until when, and whether only writes wait. */
+  private pause: { until: number; mode: 'write' | 'all' } | undefined
+  private pauseTimer: NodeJS.Timeout | undefined
+  /** Clients whose next command waits for the pause to end (BLOCKED_POSTPONE), with that command. */
+  private readonly postponed = new Map<Client, Buffer[]>()
 
   constructor(private readonly options: TandemServerOptions) {
     this.config = options.config
@@ -170,7 +180,97 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
 
   describeClient(client: ClientHandle | { id: number }): string {
     const c = this.clientsById.get(client.id)
-    return c ? c.describe(this.cachedNow) : ''
+    if (!c) return ''
+    return c.describe(this.cachedNow, {
+      sub: this.pubsub.channelCount(c),
+      psub: this.pubsub.patternCount(c),
+      multi: queuedCount(c),
+      blocked: this.blocking.isBlocked(c) || this.postponed.has(c),
+      dirtyCas: watchTouched(c),
+    })
+  }
+
+  /** INFO blocked_clients: clients waiting on keys and clients held by CLIENT PAUSE, as blockClient counts both. */
+  blockedClientCount(): number {
+    return this.blocking.blockedCount + this.postponed.size
+  }
+
+  // ---- MONITOR ---------------------------------------------------------------
+
+  startMonitor(client: ClientState): boolean {
+    const c = this.clientsById.get(client.id)
+    if (!c || c.monitor) return false
+    c.monitor = true
+    this.monitors.add(c)
+    return true
+  }
+
+  isMonitor(client: ClientState): boolean {
+    return this.clientsById.get(client.id)?.monitor === true
+  }
+
+  feedMonitors(client: ClientState, argv: readonly Buffer[], spec: CommandSpec): void {
+    if (this.monitors.size === 0 || !monitorShows(spec)) return
+    const nowUs = Math.floor((performance.timeOrigin + performance.now()) * 1000)
+    const addr = this.clientsById.get(client.id)?.addr ?? '?:0'
+    const line: Reply = { t: 'raw', v: monitorLine(nowUs, client.db, addr, redactedArgv(spec, argv)) }
+    for (const monitor of this.monitors) {
+      if (monitor.closed) continue
+      monitor.queue(line)
+      this.scheduleFlush(monitor)
+    }
+  }
+
+  // ---- CLIENT PAUSE / NO-EVICT / RESET -----------------------------------------
+
+  pauseClients(untilMs: number, mode: 'write' | 'all'): void {
+    // pauseClients: a pause only ever grows, in length and in strength.
+    const current = this.pause
+    this.pause = {
+      until: Math.max(untilMs, current?.until ?? 0),
+      mode: current?.mode === 'all' || mode === 'all' ? 'all' : 'write',
+    }
+    if (this.pauseTimer) clearTimeout(this.pauseTimer)
+    this.pauseTimer = setTimeout(() => this.unpauseClients(), Math.max(0, this.pause.until - Date.now()))
+  }
+
+  unpauseClients(): void {
+    if (this.pauseTimer) clearTimeout(this.pauseTimer)
+    this.pauseTimer = undefined
+    this.pause = undefined
+    this.cachedNow = Date.now()
+    // Held clients run in the order they were held, as unblockPostponedClients walks its list.
+    for (const [client, argv] of [...this.postponed]) {
+      this.postponed.delete(client)
+      if (client.closed || client.closeAfterReply) continue
+      client.lastInteraction = this.cachedNow
+      this.execute(client, argv)
+      this.processInput(client)
+    }
+  }
+
+  setNoEvict(client: ClientState, on: boolean): void {
+    const c = this.clientsById.get(client.id)
+    if (c) c.noEvict = on
+  }
+
+  resetClientState(client: ClientState): void {
+    const c = this.clientsById.get(client.id)
+    if (!c) return
+    c.monitor = false
+    c.noEvict = false
+    this.monitors.delete(c)
+  }
+
+  /** processCommand's pause step: replicas and monitors are never held; WRITE holds only commands that may replicate. */
+  private mustWait(client: Client, argv: readonly Buffer[]): boolean {
+    const pause = this.pause
+    if (!pause || client.monitor || client.kind === 'replica' || client.kind === 'master') return false
+    const spec = this.commands.lookup(argv)
+    // Unknown commands and wrong arity are refused before the pause check.
+    if (!spec || (spec.arity > 0 ? argv.length !== spec.arity : argv.length < -spec.arity)) return false
+    if (pause.mode === 'all') return true
+    return spec.flags.includes('write') || spec.flags.includes('may_replicate')
   }
 
   killClient(client: { id: number }): void {
@@ -180,6 +280,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     // Redis frees a killed client at once: it must vanish from CLIENT LIST/KILL and maxclients before its socket finishes closing.
     this.clientsById.delete(c.id)
     this.blocking.remove(c)
+    this.postponed.delete(c)
+    this.monitors.delete(c)
     this.scheduleFlush(c)
   }
 
@@ -240,6 +342,7 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   async close(): Promise<void> {
     if (this.cronTimer) clearInterval(this.cronTimer)
     this.cronTimer = undefined
+    if (this.pauseTimer) clearTimeout(this.pauseTimer)
     const closing = this.listeners.splice(0).map((s) => new Promise<void>((res) => s.close(() => res())))
     for (const client of this.clientsById.values()) {
       this.flush(client)
@@ -296,6 +399,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     this.blocking.remove(client)
     this.pubsub.forget(client)
     forgetTransaction(client)
+    this.monitors.delete(client)
+    this.postponed.delete(client)
     client.closed = true
     this.clientsById.delete(client.id)
     this.dirtyClients.delete(client)
@@ -312,13 +417,17 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
 
   /** Run the client's complete commands, stopping while it is blocked (blocking.ts). */
   private processInput(client: Client): void {
-    while (!client.closeAfterReply && !this.blocking.isBlocked(client)) {
+    while (!client.closeAfterReply && !this.blocking.isBlocked(client) && !this.postponed.has(client)) {
       const request = client.parser.next()
       if (request === null) break
       if (request instanceof ProtocolError) {
         client.queue(error(`ERR Protocol error: ${request.message}`))
         client.closeAfterReply = true
         this.log.verbose(`Protocol error (${request.message}) from client: id=${client.id} addr=${client.addr}`)
+        break
+      }
+      if (this.mustWait(client, request)) {
+        this.postponed.set(client, request)
         break
       }
       this.execute(client, request)
@@ -343,6 +452,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     else if (result.reply.t === 'error') flagTransaction(client)
     client.argvBytes = 0
     client.queue(result.reply)
+    // call() feeds monitors after the command's reply is queued (a monitor running PING sees +PONG first).
+    if (result.executed && result.spec) this.feedMonitors(client, argv, result.spec)
     if (this.blocking.hasReadyKeys) this.blocking.serveReady()
   }
 
@@ -398,7 +509,7 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     if (timeout > 0) {
       for (const client of this.clientsById.values()) {
         // As clientsCronHandleTimeout: a blocked client waits as long as its command asked, a subscriber as long as it likes.
-        if (client.kind !== 'normal' || this.blocking.isBlocked(client) || this.pubsub.isSubscriber(client)) continue
+        if (client.kind !== 'normal' || client.monitor || this.postponed.has(client) || this.blocking.isBlocked(client) || this.pubsub.isSubscriber(client)) continue
         if (this.cachedNow - client.lastInteraction > timeout * 1000) {
           this.log.verbose('Closing idle client')
           client.closeAfterReply = true

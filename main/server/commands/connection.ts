@@ -19,6 +19,7 @@ import {
 } from '../protocol/replies'
 import { parseInt64 } from './parse'
 import { subscribedPing } from './pubsub'
+import { clientControlSubcommands } from './client-control'
 
 /** The version every tool sees, so clients treat tandem-server as Redis 7.0. */
 export const REDIS_VERSION = '7.0.15'
@@ -399,6 +400,7 @@ export const connectionCommands: CommandSpec[] = [
         history: [['2.8.12', 'Added new filter format.'], ['2.8.12', '`ID` option.'], ['3.2.0', 'Added `master` type in for `TYPE` option.'], ['5.0.0', 'Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility.'], ['6.2.0', '`LADDR` option.']],
         args: [{ name: 'filter', type: 'oneof', arguments: [{ name: 'ip:port', type: 'string', deprecatedSince: '2.8.12' }, { name: 'new-format', type: 'oneof', multiple: true, arguments: [{ name: 'client-id', type: 'integer', token: 'ID', since: '2.8.12', optional: true }, { name: 'normal_master_slave_pubsub', type: 'oneof', token: 'TYPE', since: '2.8.12', optional: true, arguments: [{ name: 'normal', type: 'pure-token', token: 'NORMAL' }, { name: 'master', type: 'pure-token', token: 'MASTER', since: '3.2.0' }, { name: 'slave', type: 'pure-token', token: 'SLAVE' }, { name: 'replica', type: 'pure-token', token: 'REPLICA', since: '5.0.0' }, { name: 'pubsub', type: 'pure-token', token: 'PUBSUB' }] }, { name: 'username', type: 'string', token: 'USER', optional: true }, { name: 'ip:port', type: 'string', token: 'ADDR', optional: true }, { name: 'ip:port', type: 'string', token: 'LADDR', since: '6.2.0', optional: true }, { name: 'yes/no', type: 'string', token: 'SKIPME', optional: true }] }] }],
       }),
+      ...clientControlSubcommands,
     ],
   },
 ]

@@ -18,7 +18,8 @@ import { transactionCommands } from './transactions'
 import { pubsubCommands } from './pubsub'
 import { slowlogCommands } from './slowlog'
 import { memoryCommands } from './memory'
+import { clientControlCommands } from './client-control'
 
 export function allCommands(): CommandSpec[] {
-  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands, ...hashCommands, ...setCommands, ...sortCommands, ...listCommands, ...transactionCommands, ...pubsubCommands, ...memoryCommands, ...slowlogCommands]
+  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands, ...hashCommands, ...setCommands, ...sortCommands, ...listCommands, ...transactionCommands, ...pubsubCommands, ...memoryCommands, ...slowlogCommands, ...clientControlCommands]
 }

@@ -142,7 +142,8 @@ export const pubsubCommands: CommandSpec[] = [
   {
     name: 'publish',
     arity: 3,
-    flags: ['pubsub', 'loading', 'stale', 'fast'],
+    // may_replicate (not printed by COMMAND INFO in 7.0): CLIENT PAUSE WRITE holds PUBLISH, as Redis does.
+    flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'],
     group: PUBSUB,
     summary: 'Post a message to a channel',
     since: '2.0.0',

@@ -64,6 +64,11 @@ export function queuedCount(client: ClientState): number {
   return tx?.inMulti ? tx.queue.length : -1
 }
 
+/** CLIENT_DIRTY_CAS: a watched key was touched, so EXEC will fail (CLIENT LIST flag `d`). */
+export function watchTouched(client: ClientState): boolean {
+  return transactions.get(client)?.dirty === true
+}
+
 /** Commands that run at once even inside MULTI (processCommand's exceptions). */
 const RUN_IN_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset'])
 
@@ -232,6 +237,8 @@ function exec(ctx: CommandContext): Reply {
     const handler = spec.handler
     replies.push(handler ? handler({ argv, client: ctx.client, server: ctx.server, db, denyBlocking: true }) : NULL_ARRAY)
     ctx.server.stats.totalCommandsProcessed++
+    // Each queued command goes through call() in Redis, so MONITOR shows it (before EXEC itself).
+    ctx.server.core.feedMonitors?.(ctx.client, argv, spec)
   }
   return array(replies)
 }
