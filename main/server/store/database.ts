@@ -88,6 +88,12 @@ export class Database {
   readonly flushingListeners: ((db: Database) => void)[] = []
   /** Per-key memory charge and LRU/LFU access state (INFO memory, maxmemory, OBJECT IDLETIME/FREQ). */
   readonly memory: KeyMemoryTable
+  /**
+   * Called BEFORE anything may change `key` — its value in place (after a
+   * lookup), its replacement, deletion or TTL: the snapshot engine's
+   * copy-on-write hook (persistence/snapshot.ts). Empty when no snapshot runs.
+   */
+  readonly writeGuards: ((db: Database, key: string) => void)[] = []
 
   constructor(
     readonly index: number,
@@ -113,6 +119,8 @@ export class Database {
   /** lookupKeyWrite: expires lazily, no statistics. */
   lookupWrite(key: KeyInput, touch = true): RedisValue | undefined {
     const k = keyString(key)
+    // Read lookups too: some writers find their value through lookupRead before changing it in place.
+    if (this.writeGuards.length !== 0) this.guard(k)
     if (this.expireIfNeeded(k)) return undefined
     const value = this.dict.get(k)
     if (value !== undefined && touch) this.memory.touched(k)
@@ -139,6 +147,7 @@ export class Database {
    */
   set(key: KeyInput, value: RedisValue, keepTtl = false): void {
     const k = keyString(key)
+    if (this.writeGuards.length !== 0) this.guard(k)
     this.expireIfNeeded(k)
     if (!this.dict.has(k)) this.keyTable.add(k)
     this.dict.set(k, value)
@@ -152,6 +161,7 @@ export class Database {
    */
   overwrite(key: KeyInput, value: RedisValue): void {
     const k = keyString(key)
+    if (this.writeGuards.length !== 0) this.guard(k)
     if (!this.dict.has(k)) this.keyTable.add(k)
     this.dict.set(k, value)
     this.memory.written(k, value)
@@ -200,6 +210,7 @@ export class Database {
   setExpire(key: KeyInput, at: number): void {
     const k = keyString(key)
     if (!this.dict.has(k)) throw new Error('setExpire on a missing key')
+    if (this.writeGuards.length !== 0) this.guard(k)
     const previous = this.expires.get(k)
     if (previous === undefined) this.expireTable.add(k)
     else this.expireSum -= previous - this.epochBase
@@ -210,7 +221,9 @@ export class Database {
 
   /** removeExpire: true when the key had a TTL. */
   removeExpire(key: KeyInput): boolean {
-    return this.dropExpire(keyString(key))
+    const k = keyString(key)
+    if (this.writeGuards.length !== 0 && this.expires.has(k)) this.guard(k)
+    return this.dropExpire(k)
   }
 
   /** Keys, after reclaiming every logically expired one (so DBSIZE never counts the dead). */
@@ -335,6 +348,11 @@ export class Database {
     return keys
   }
 
+  /** Keys stored, expired or not, without reclaiming (a snapshot's RESIZEDB hint). */
+  get storedKeyCount(): number {
+    return this.dict.size
+  }
+
   /** Keys with a TTL, expired or not, without reclaiming (eviction's cheap "any volatile key?"). */
   get volatileCount(): number {
     return this.expires.size
@@ -354,6 +372,10 @@ export class Database {
   }
 
   // ---- internals ---------------------------------------------------------
+
+  private guard(k: string): void {
+    for (const guard of this.writeGuards) guard(this, k)
+  }
 
   private policy(): ExpiryPolicy {
     return this.host.expiryPolicy?.() ?? 'delete'
@@ -382,6 +404,7 @@ export class Database {
   }
 
   private remove(k: string): boolean {
+    if (this.writeGuards.length !== 0 && this.dict.has(k)) this.guard(k)
     if (!this.dict.delete(k)) return false
     this.keyTable.delete(k)
     this.memory.removed(k)

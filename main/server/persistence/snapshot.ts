@@ -1,0 +1,265 @@
+/**
+ * The snapshot engine: a point-in-time image of every database, taken while
+ * the server keeps serving clients. Node has no fork(), so instead of the
+ * kernel's copy-on-write pages this does copy-on-write per key.
+ *
+ * Interface (used by BGSAVE/SAVE, by the AOF rewrite for its RDB preamble and
+ * by replication for a full sync):
+ *
+ *   const snap = startSnapshot(server.databases, {
+ *     writer: new RdbFileWriter(sink, { compression, checksum }),  // anything with header/selectDb/key/finish
+ *     aux: standardAuxFields({ … }),
+ *     onDone(err) { … },        // after writer.finish() (err undefined), or on the first error
+ *   })
+ *   snap.cancel()               // stop early (client gone, SHUTDOWN …): onDone is not called
+ *   snap.inProgress             // false once done, failed or cancelled
+ *
+ * `sliceMs` (default 3) bounds the work per event-loop turn; between slices
+ * the walk yields with setImmediate so clients are served.
+ * `runSnapshotSync` writes the same image in one go (SAVE, SHUTDOWN).
+ *
+ * How the image stays point-in-time:
+ * - Each database is walked through its keyspace Map iterator, which stays
+ *   valid while keys are added and removed (keys added later are visited
+ *   too, and skipped as explained below).
+ * - Every write path of store/database.ts calls `writeGuards` BEFORE it
+ *   touches a key — lookupWrite/lookupRead (the value may be mutated in place
+ *   next: list pushes, hash/zset/set updates …), set, overwrite, delete,
+ *   expiry, setExpire/removeExpire. That is the single choke point every
+ *   command family passes through, so no family needs snapshot code.
+ * - The guard, for a key the walk has not written yet: if the key does not
+ *   exist, it was created after the snapshot began → remembered as "absent"
+ *   and never saved; if it is in the database being walked now → written at
+ *   once (it had to be written anyway, so this costs nothing extra); if it is
+ *   in a later database → a deep copy (with its TTL) is kept and written when
+ *   the walk reaches that database.
+ * - FLUSHDB/FLUSHALL/SWAPDB (flushingListeners) hand every unwritten key of
+ *   the database over by reference (no copy: O(1) per key); should one of
+ *   those value objects reach the keyspace again (SWAPDB moves them) and be
+ *   about to change in place, the guard copies it first.
+ */
+import type { Database, RedisValue } from '../store/database'
+import { keyBuffer } from '../store/database'
+import { fromPortable, toPortable } from './value-bridge'
+
+/** What the engine needs from a writer: RdbFileWriter (rdb-file.ts) satisfies it. */
+export interface SnapshotKeyWriter {
+  header(aux: readonly (readonly [string, string])[]): void
+  selectDb(index: number, size: number, expiresSize: number): void
+  key(key: Buffer, value: RedisValue, expireAtMs: number | undefined): void
+  finish(): void
+}
+
+export interface SnapshotOptions {
+  readonly writer: SnapshotKeyWriter
+  readonly aux: readonly (readonly [string, string])[]
+  /** Work per event-loop turn, in ms (default 3). */
+  readonly sliceMs?: number
+  /** Called once: without an error after writer.finish(), or with the first error. Never after cancel(). */
+  onDone(err?: Error): void
+}
+
+export interface SnapshotHandle {
+  /** performance.now() when the snapshot began. */
+  readonly startedAt: number
+  readonly inProgress: boolean
+  /** Keys written so far. */
+  readonly keysWritten: number
+  cancel(): void
+}
+
+/** A key's value and TTL as they were when the snapshot began. */
+interface Preserved {
+  value: RedisValue
+  readonly expireAt: number | undefined
+}
+
+/** Per database: which keys are settled (written, or known to be outside the image). */
+interface DbState {
+  readonly db: Database
+  /** Empty at the start: nothing to write, nothing to guard. */
+  finished: boolean
+  /** Keys already written to the stream. */
+  readonly written: Set<string>
+  /** Keys settled before the walk reached them: their old value, or null when created after the start. */
+  readonly preserved: Map<string, Preserved | null>
+}
+
+/** A deep copy through the portable form the RDB codec uses (a type it cannot save is kept as is and fails at write). */
+export function cloneValue(value: RedisValue): RedisValue {
+  const portable = toPortable(value)
+  if (portable === null) return value
+  return fromPortable(portable) ?? value
+}
+
+class Snapshot implements SnapshotHandle {
+  readonly startedAt = performance.now()
+  inProgress = true
+  keysWritten = 0
+  private readonly states: DbState[]
+  /** The database being walked now (index into states). */
+  private current = -1
+  /** Value objects handed over by reference (flush): copied before an in-place change. */
+  private readonly shared = new Map<RedisValue, Preserved>()
+  private readonly walk: Generator<void, void, void>
+  private deadline = 0
+  private readonly sliceMs: number
+  private readonly guard = (db: Database, key: string): void => this.beforeWrite(db, key)
+  private readonly flushGuard = (db: Database): void => this.beforeFlush(db)
+
+  constructor(
+    databases: readonly Database[],
+    private readonly options: SnapshotOptions,
+  ) {
+    this.sliceMs = options.sliceMs ?? 3
+    this.states = databases.map((db) => ({
+      db,
+      finished: db.storedKeyCount === 0,
+      written: new Set<string>(),
+      preserved: new Map<string, Preserved | null>(),
+    }))
+    for (const { db } of this.states) {
+      db.writeGuards.push(this.guard)
+      db.flushingListeners.push(this.flushGuard)
+    }
+    this.walk = this.walkAll()
+  }
+
+  /** Runs one slice; true when the walk is over. */
+  step(budgetMs: number): boolean {
+    this.deadline = performance.now() + budgetMs
+    try {
+      if (!this.walk.next().done) return false
+      this.detach()
+      this.options.onDone()
+    } catch (err) {
+      this.detach()
+      this.options.onDone(err instanceof Error ? err : new Error(String(err)))
+    }
+    return true
+  }
+
+  schedule(): void {
+    setImmediate(() => {
+      if (!this.inProgress) return
+      if (!this.step(this.sliceMs)) this.schedule()
+    })
+  }
+
+  cancel(): void {
+    if (this.inProgress) this.detach()
+  }
+
+  private detach(): void {
+    this.inProgress = false
+    for (const { db } of this.states) {
+      removeItem(db.writeGuards, this.guard)
+      removeItem(db.flushingListeners, this.flushGuard)
+    }
+    this.shared.clear()
+  }
+
+  private *walkAll(): Generator<void, void, void> {
+    const { writer } = this.options
+    writer.header(this.options.aux)
+    let sinceCheck = 0
+    for (let i = 0; i < this.states.length; i++) {
+      const state = this.states[i]
+      if (state.finished) continue
+      this.current = i
+      writer.selectDb(state.db.index, state.db.storedKeyCount, state.db.volatileCount)
+      for (const [key, value] of state.db.entries()) {
+        if (state.written.has(key) || state.preserved.has(key)) continue
+        this.write(state, key, value, state.db.getExpire(key))
+        if (++sinceCheck >= 64) {
+          sinceCheck = 0
+          if (performance.now() >= this.deadline) yield
+        }
+      }
+      for (const [key, kept] of state.preserved) {
+        if (kept === null) continue
+        this.shared.delete(kept.value)
+        writer.key(keyBuffer(key), kept.value, kept.expireAt)
+        this.keysWritten++
+        state.preserved.set(key, null)
+        if (++sinceCheck >= 64) {
+          sinceCheck = 0
+          if (performance.now() >= this.deadline) yield
+        }
+      }
+      state.finished = true
+      state.written.clear()
+      state.preserved.clear()
+    }
+    this.current = -1
+    writer.finish()
+  }
+
+  private write(state: DbState, key: string, value: RedisValue, expireAt: number | undefined): void {
+    this.options.writer.key(keyBuffer(key), value, expireAt)
+    state.written.add(key)
+    this.keysWritten++
+  }
+
+  /** The copy-on-write hook: runs before any write touches `key` in `db`. */
+  private beforeWrite(db: Database, key: string): void {
+    const value = db.peek(key)
+    if (value !== undefined && this.shared.size !== 0) {
+      const kept = this.shared.get(value)
+      if (kept !== undefined) {
+        kept.value = cloneValue(value)
+        this.shared.delete(value)
+      }
+    }
+    const state = this.states[db.index]
+    if (state === undefined || state.db !== db || state.finished) return
+    if (state.written.has(key) || state.preserved.has(key)) return
+    if (value === undefined) {
+      state.preserved.set(key, null)
+      return
+    }
+    const expireAt = db.getExpire(key)
+    if (state === this.states[this.current]) {
+      this.write(state, key, value, expireAt)
+      return
+    }
+    state.preserved.set(key, { value: cloneValue(value), expireAt })
+  }
+
+  /** FLUSHDB/FLUSHALL/SWAPDB are about to empty `db`: keep every unwritten key by reference. */
+  private beforeFlush(db: Database): void {
+    const state = this.states[db.index]
+    if (state === undefined || state.db !== db || state.finished) return
+    for (const [key, value] of db.entries()) {
+      if (state.written.has(key) || state.preserved.has(key)) continue
+      const kept: Preserved = { value, expireAt: db.getExpire(key) }
+      state.preserved.set(key, kept)
+      this.shared.set(value, kept)
+    }
+  }
+}
+
+function removeItem<T>(list: T[], item: T): void {
+  const at = list.indexOf(item)
+  if (at >= 0) list.splice(at, 1)
+}
+
+/** Starts a snapshot walked in slices across event-loop turns (BGSAVE, AOF rewrite, full sync). */
+export function startSnapshot(databases: readonly Database[], options: SnapshotOptions): SnapshotHandle {
+  const snapshot = new Snapshot(databases, options)
+  snapshot.schedule()
+  return snapshot
+}
+
+/** The same image written in one go, blocking (SAVE, SHUTDOWN SAVE). Throws the writer's error. */
+export function runSnapshotSync(
+  databases: readonly Database[],
+  options: Omit<SnapshotOptions, 'onDone' | 'sliceMs'>,
+): void {
+  let failure: Error | undefined
+  const snapshot = new Snapshot(databases, { ...options, onDone: (err) => (failure = err) })
+  while (!snapshot.step(Infinity)) {
+    // A single step with an infinite budget never yields; the loop only guards the contract.
+  }
+  if (failure) throw failure
+}
