@@ -5,8 +5,10 @@ import { installApi, type RendererApi } from '../../renderer/src/api'
 import { useFleetStore } from '../../renderer/src/stores/fleet'
 import { INVALID_ARGUMENTS, useConsoleStore } from '../../renderer/src/stores/console-sessions'
 import { parseCreateForm, PORT_MESSAGE } from '../../renderer/src/node-form'
+import { usePersistenceStore } from '../../renderer/src/stores/persistence'
+import { aofText, formatAge, persistenceFailing, persistenceSummary, saveText } from '../../renderer/src/persistence'
 import type { ApiEvents, ApiMethod, ApiParams, ApiResult } from '../../shared/api'
-import type { ConsoleReply, NodeView } from '../../shared/types'
+import type { ConsoleReply, NodeView, PersistenceStatus } from '../../shared/types'
 
 function nodeView(id: string, port: number, processState: NodeView['status']['processState'] = 'running'): NodeView {
   return {
@@ -200,5 +202,89 @@ describe('console store', () => {
     await consoles.run('n1', 'p>', 'CLEAR')
     expect(consoles.session('n1').lines).toEqual([])
     expect(api.calls).toHaveLength(1)
+  })
+})
+
+function persistenceState(overrides: Partial<PersistenceStatus> = {}): PersistenceStatus {
+  return {
+    loading: false,
+    changesSinceLastSave: 340,
+    lastSaveAt: 1_000_000,
+    bgsaveInProgress: false,
+    lastBgsaveStatus: 'ok',
+    lastBgsaveDurationSec: -1,
+    aofEnabled: true,
+    aofRewriteInProgress: false,
+    aofRewriteScheduled: false,
+    lastAofRewriteStatus: 'ok',
+    lastAofWriteStatus: 'ok',
+    ...overrides,
+  }
+}
+
+describe('persistence line', () => {
+  it('reads like "saved 12 s ago · 340 changes · AOF on · rewriting…"', () => {
+    const now = 1_012_400
+    expect(persistenceSummary(persistenceState({ aofRewriteInProgress: true }), now)).toBe('saved 12 s ago · 340 changes · AOF on · rewriting…')
+    expect(persistenceSummary(persistenceState({ changesSinceLastSave: 1, aofEnabled: false }), now)).toBe('saved 12 s ago · 1 change · AOF off')
+    expect(persistenceSummary(persistenceState({ changesSinceLastSave: 0, bgsaveInProgress: true }), now)).toBe('saving… · 0 changes · AOF on')
+  })
+
+  it('counts age in s, min, h, d and never in the future', () => {
+    expect(formatAge(10_000, 10_500)).toBe('just now')
+    expect(formatAge(10_000, 5_000)).toBe('just now')
+    expect(formatAge(0, 59_999)).toBe('59 s ago')
+    expect(formatAge(0, 60_000)).toBe('1 min ago')
+    expect(formatAge(0, 3 * 3600_000)).toBe('3 h ago')
+    expect(formatAge(0, 5 * 86400_000)).toBe('5 d ago')
+  })
+
+  it('says when a save or rewrite failed, is scheduled, or the server is loading', () => {
+    expect(saveText(persistenceState({ lastBgsaveStatus: 'err' }), 1_002_000)).toBe('saved 2 s ago · last save failed')
+    expect(saveText(persistenceState({ loading: true }), 0)).toBe('loading data…')
+    expect(aofText(persistenceState({ aofRewriteScheduled: true }))).toBe('AOF on · rewrite scheduled')
+    expect(aofText(persistenceState({ lastAofRewriteStatus: 'err' }))).toBe('AOF on · last rewrite failed')
+    expect(aofText(persistenceState({ lastAofWriteStatus: 'err' }))).toBe('AOF on · AOF write failing')
+    expect(persistenceFailing(persistenceState())).toBe(false)
+    expect(persistenceFailing(persistenceState({ lastBgsaveStatus: 'err' }))).toBe(true)
+  })
+})
+
+describe('persistence store', () => {
+  it('Save calls node.save, applies the returned node and keeps the server message', async () => {
+    const saving = nodeView('a', 7001)
+    saving.status.persistence = persistenceState({ bgsaveInProgress: true })
+    api.handlers['node.save'] = () => ({ message: 'Background saving started', node: saving })
+    const fleet = useFleetStore()
+    fleet.nodes = [nodeView('a', 7001)]
+    const persistence = usePersistenceStore()
+    const pending = persistence.save('a')
+    expect(persistence.busy).toEqual({ a: 'save' })
+    // A second click while the first is in flight sends nothing.
+    expect(await persistence.save('a')).toBe(false)
+    expect(await pending).toBe(true)
+    expect(api.calls).toEqual([{ method: 'node.save', params: { id: 'a' } }])
+    expect(persistence.busy).toEqual({})
+    expect(persistence.outcomes.a).toMatchObject({ action: 'save', ok: true, text: 'Background saving started' })
+    expect(fleet.nodes[0].status.persistence?.bgsaveInProgress).toBe(true)
+  })
+
+  it('a refused Rewrite AOF stays visible as an error for that node only, until the next action', async () => {
+    api.handlers['node.rewriteAof'] = () => {
+      throw new Error('BGREWRITEAOF on "a" failed: ERR Background append only file rewriting already in progress')
+    }
+    const persistence = usePersistenceStore()
+    expect(await persistence.rewriteAof('a')).toBe(false)
+    expect(persistence.outcomes.a).toMatchObject({
+      action: 'rewriteAof',
+      ok: false,
+      text: 'Rewrite AOF failed: BGREWRITEAOF on "a" failed: ERR Background append only file rewriting already in progress',
+    })
+    expect(persistence.outcomes.b).toBeUndefined()
+    api.handlers['node.rewriteAof'] = () => ({ message: 'Background append only file rewriting started', node: nodeView('a', 7001) })
+    expect(await persistence.rewriteAof('a')).toBe(true)
+    expect(persistence.outcomes.a.ok).toBe(true)
+    persistence.forget('a')
+    expect(persistence.outcomes.a).toBeUndefined()
   })
 })

@@ -111,6 +111,7 @@ export const useFleetStore = defineStore('fleet', () => {
     start,
     refresh,
     create,
+    upsert,
     startNode: (id: string) => act('start', id),
     stopNode: (id: string) => act('stop', id),
     removeNode: (id: string) => act('remove', id),
