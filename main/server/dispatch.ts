@@ -10,6 +10,7 @@ import { ERR_NOAUTH, error, errWrongArity, errUnknownSubcommand } from './protoc
 import { ERR_OOM } from './store/memory'
 import { subscriberContextRefusal } from './commands/pubsub'
 import { queueInTransaction } from './commands/transactions'
+import { runPropagated } from './replication/propagation'
 
 export class CommandTable {
   private readonly byName = new Map<string, CommandSpec>()
@@ -114,7 +115,7 @@ export function dispatch(table: CommandTable, ctx: CommandContext, authRequired:
     // A container called with a subcommand it lacks was handled above; this is a bare container.
     return { reply: errWrongArity(spec.name), spec, executed: false }
   }
-  return { reply: spec.handler(ctx), spec, executed: true }
+  return { reply: runPropagated(ctx, spec.handler), spec, executed: true }
 }
 
 function errUnknownSubcommandText(sub: string, command: string): string {

@@ -16,6 +16,8 @@ import { Client, isLoopback } from './client'
 import { BlockingService } from './blocking'
 import { PubSubRegistry } from './pubsub'
 import { SlowLog } from './slowlog'
+import { PersistenceState } from './persistence/state'
+import { saveBeforeShutdown } from './persistence/rdb-save'
 import { flagTransaction, forgetTransaction, queuedCount, watchTouched } from './commands/transactions'
 import { monitorLine, monitorShows, redactedArgv } from './monitor'
 import type { CommandSpec } from './commands/types'
@@ -24,6 +26,7 @@ import { CommandTable, dispatch } from './dispatch'
 import { allCommands } from './commands'
 import { createDatabases, type Database } from './store/database'
 import { MemoryManager } from './store/memory'
+import { Propagation } from './replication/propagation'
 import { ProtocolError } from './protocol/parser'
 import type { Reply } from './protocol/reply'
 import { NO_REPLY, error } from './protocol/replies'
@@ -41,6 +44,8 @@ export interface TandemServer {
   listen(): Promise<void>
   close(): Promise<void>
   readonly port: number
+  /** The server's context, for work before listen() (the start-up load of the RDB/AOF). */
+  readonly context: ServerContext
 }
 
 const DENIED_PROTECTED_MODE =
@@ -131,6 +136,7 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
       now: () => this.cachedNow,
       ignoresMaxmemory: () => this.role === 'replica' && this.config.bool('replica-ignore-maxmemory'),
     })
+    this.propagation.attach(this.databases, this.memory)
   }
 
   readonly pubsub = new PubSubRegistry((target, reply) => {
@@ -141,6 +147,12 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   })
 
   readonly slowlog = new SlowLog()
+
+  /** LASTSAVE, rdb_* counters, BGSAVE state (persistence/state.ts). */
+  readonly persistence = new PersistenceState(this.startedAt)
+
+  /** Write effects for the AOF and replicas (replication/propagation.ts). */
+  readonly propagation = new Propagation(this)
 
   readonly blocking = new BlockingService({
     unblocked: (blocked, reply) => {
@@ -155,6 +167,10 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   })
 
   get core(): ServerCore {
+    return this
+  }
+
+  get context(): ServerContext {
     return this
   }
 
@@ -296,6 +312,7 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   shutdown(request: ShutdownRequest): Reply {
     if (request.abort) return error('ERR No shutdown in progress.')
     this.log.warning('User requested shutdown...')
+    if (!saveBeforeShutdown(this, request.save) && !request.force) return error('ERR Errors trying to SHUTDOWN. Check logs.')
     this.log.warning('Redis is now ready to exit, bye bye...')
     this.shuttingDown = true
     void this.close().then(() => this.options.onShutdown?.('shutdown'))

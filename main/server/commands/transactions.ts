@@ -19,6 +19,7 @@ import { NULL_ARRAY, OK, QUEUED, array, error } from '../protocol/replies'
 import type { Database } from '../store/database'
 import { keyString } from '../store/database'
 import type { CommandGroup, CommandSpec } from './types'
+import { preventPropagation, runPropagated } from '../replication/propagation'
 
 const TRANSACTIONS: CommandGroup = 'transactions'
 
@@ -229,13 +230,16 @@ function exec(ctx: CommandContext): Reply {
     return reply
   }
   const queue = tx.queue
+  // EXEC itself is never replayed: its queued commands are.
+  preventPropagation(ctx)
   discardTransaction(ctx.client)
   tx.dirty = false
   const replies: Reply[] = []
   for (const { spec, argv } of queue) {
     const db = ctx.server.databases[ctx.client.db] ?? ctx.db
     const handler = spec.handler
-    replies.push(handler ? handler({ argv, client: ctx.client, server: ctx.server, db, denyBlocking: true }) : NULL_ARRAY)
+    // Each queued command is its own call(): the effects join EXEC's unit, wrapped in MULTI … EXEC when more than one.
+    replies.push(handler ? runPropagated({ argv, client: ctx.client, server: ctx.server, db, denyBlocking: true }, handler) : NULL_ARRAY)
     ctx.server.stats.totalCommandsProcessed++
     // Each queued command goes through call() in Redis, so MONITOR shows it (before EXEC itself).
     ctx.server.core.feedMonitors?.(ctx.client, argv, spec)

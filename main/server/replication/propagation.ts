@@ -4,8 +4,9 @@
  *
  * ## For consumers (AOF, replication)
  *
- *   const stop = server.propagation.subscribe((dbIndex, argv) => { ... })
+ *   const stop = server.propagation.subscribe((dbIndex, argv, target) => { ... })
  *
+ * `target` is 'all', or 'replicas' for an effect the AOF must skip (PUBLISH).
  * Each call is one command to replay, in order. `dbIndex` is the database it
  * applies to; it is NO_DB (-1) for the MULTI / EXEC markers that wrap a unit
  * with more than one effect (they need no SELECT). A consumer keeps its own
@@ -26,6 +27,7 @@
  *   propagateAs(ctx, ['PEXPIREAT', key, String(at)])   // rewriteClientCommandVector
  *   alsoPropagate(ctx, ['SREM', key, member])          // an extra effect, in call order
  *   preventPropagation(ctx)                            // do not replay the argv itself
+ *   forcePropagation(ctx)                              // replay it even if dirty did not move
  *
  * Effects recorded with alsoPropagate come before the command's own argv
  * (Redis appends c->argv after the handler returns). A key deleted by lazy
@@ -38,9 +40,9 @@
  *   propagation.call(ctx, () => handler(ctx))  // around every command run (dispatch, EXEC's queued ones)
  *   propagation.attach(databases, memory)      // expired and evicted keys become DEL / UNLINK
  *
- * Work outside any command (active expiry, eviction before a command, a
- * blocked client served after the write that woke it) is delivered at once,
- * one effect at a time, after the unit that was running (if any) finished.
+ * Work outside any command (active expiry, a blocked client served after
+ * the write that woke it) is delivered at once, one effect at a time.
+ * Evictions are always delivered at once and bare, as Redis 7.0 does.
  */
 import type { CommandContext, ConfigView } from '../context'
 import type { Database } from '../store/database'
@@ -48,7 +50,13 @@ import type { Database } from '../store/database'
 /** The dbIndex of MULTI / EXEC markers: no SELECT needed. */
 export const NO_DB = -1
 
-export type EffectListener = (dbIndex: number, argv: readonly Buffer[]) => void
+/**
+ * Who replays an effect: 'all' (AOF and replicas) or 'replicas' only
+ * (PUBLISH, as forceCommandPropagation(c, PROPAGATE_REPL)).
+ */
+export type EffectTarget = 'all' | 'replicas'
+
+export type EffectListener = (dbIndex: number, argv: readonly Buffer[], target: EffectTarget) => void
 
 export type ArgInput = Buffer | string | number
 
@@ -66,6 +74,7 @@ export interface DeletionSource {
 interface Effect {
   readonly dbIndex: number
   readonly argv: readonly Buffer[]
+  readonly target: EffectTarget
 }
 
 /** One command being run: what it will be replayed as. */
@@ -74,6 +83,8 @@ interface Frame {
   readonly dirtyBefore: number
   argv: readonly Buffer[]
   prevented: boolean
+  /** forceCommandPropagation: replayed even though dirty did not move (FLUSHALL on an empty server, PUBLISH). */
+  forced: EffectTarget | undefined
 }
 
 const MULTI = [Buffer.from('MULTI')]
@@ -117,14 +128,22 @@ export class Propagation {
    * calls (EXEC running its queue) join the outer unit.
    */
   call<T>(ctx: CommandContext, run: () => T): T {
-    const frame: Frame = { dbIndex: ctx.db.index, dirtyBefore: this.host.dirty, argv: ctx.argv, prevented: false }
+    const frame: Frame = {
+      dbIndex: ctx.db.index,
+      dirtyBefore: this.host.dirty,
+      argv: ctx.argv,
+      prevented: false,
+      forced: undefined,
+    }
     this.frames.push(frame)
     try {
       return run()
     } finally {
       this.frames.pop()
-      if (!frame.prevented && this.host.dirty !== frame.dirtyBefore) {
-        this.pending.push({ dbIndex: frame.dbIndex, argv: frame.argv })
+      // `>`: SAVE resets dirty to 0, which is no write (call() clamps a negative delta to 0).
+      const wrote = this.host.dirty > frame.dirtyBefore
+      if (!frame.prevented && (wrote || frame.forced)) {
+        this.pending.push({ dbIndex: frame.dbIndex, argv: frame.argv, target: wrote ? 'all' : (frame.forced ?? 'all') })
       }
       if (this.frames.length === 0) this.flush()
     }
@@ -134,12 +153,12 @@ export class Propagation {
   propagateAs(dbIndex: number, args: readonly ArgInput[]): void {
     const frame = this.frames[this.frames.length - 1]
     if (frame) frame.argv = toArgv(args)
-    else this.emitUnit([{ dbIndex, argv: toArgv(args) }])
+    else this.emitUnit([{ dbIndex, argv: toArgv(args), target: 'all' }])
   }
 
   /** alsoPropagate: an extra effect now, before the running command's own. */
   alsoPropagate(dbIndex: number, args: readonly ArgInput[]): void {
-    const effect = { dbIndex, argv: toArgv(args) }
+    const effect: Effect = { dbIndex, argv: toArgv(args), target: 'all' }
     if (this.frames.length > 0) this.pending.push(effect)
     else this.emitUnit([effect])
   }
@@ -150,10 +169,19 @@ export class Propagation {
     if (frame) frame.prevented = true
   }
 
+  /** forceCommandPropagation: replay the running command even if it changed nothing. */
+  forcePropagation(target: EffectTarget = 'all'): void {
+    const frame = this.frames[this.frames.length - 1]
+    if (frame) frame.forced = target
+  }
+
   /** propagateDeletion: DEL, or UNLINK when the matching lazyfree directive is on. */
   deleted(dbIndex: number, key: string | Buffer, reason: 'expired' | 'evicted'): void {
     const lazy = this.host.config.bool(reason === 'expired' ? 'lazyfree-lazy-expire' : 'lazyfree-lazy-eviction')
-    this.alsoPropagate(dbIndex, [lazy ? 'UNLINK' : 'DEL', typeof key === 'string' ? Buffer.from(key, 'latin1') : key])
+    const argv = [lazy ? 'UNLINK' : 'DEL', typeof key === 'string' ? Buffer.from(key, 'latin1') : key]
+    // Redis 7.0 sends evictions bare even when a command (CONFIG SET maxmemory) caused them; lazy expiry joins the command's unit.
+    if (reason === 'evicted') this.emitUnit([{ dbIndex, argv: toArgv(argv), target: 'all' }])
+    else this.alsoPropagate(dbIndex, argv)
   }
 
   private flush(): void {
@@ -165,17 +193,25 @@ export class Propagation {
   private emitUnit(effects: readonly Effect[]): void {
     if (effects.length === 0 || this.listeners.length === 0) return
     const wrap = effects.length > 1
-    if (wrap) this.emit(NO_DB, MULTI)
-    for (const e of effects) this.emit(e.dbIndex, e.argv)
-    if (wrap) this.emit(NO_DB, EXEC)
+    // The markers go wherever any wrapped effect goes (an AOF skips a PUBLISH but keeps MULTI … EXEC).
+    const markerTarget: EffectTarget = effects.some((e) => e.target === 'all') ? 'all' : 'replicas'
+    if (wrap) this.emit(NO_DB, MULTI, markerTarget)
+    for (const e of effects) this.emit(e.dbIndex, e.argv, e.target)
+    if (wrap) this.emit(NO_DB, EXEC, markerTarget)
   }
 
-  private emit(dbIndex: number, argv: readonly Buffer[]): void {
-    for (const listener of [...this.listeners]) listener(dbIndex, argv)
+  private emit(dbIndex: number, argv: readonly Buffer[], target: EffectTarget): void {
+    for (const listener of [...this.listeners]) listener(dbIndex, argv, target)
   }
 }
 
 // ---- handler helpers ---------------------------------------------------------
+
+/** call(): run a command's handler so that its effect reaches the stream (dispatch, EXEC). */
+export function runPropagated<T>(ctx: CommandContext, handler: (ctx: CommandContext) => T): T {
+  const propagation = ctx.server.propagation
+  return propagation ? propagation.call(ctx, () => handler(ctx)) : handler(ctx)
+}
 
 /** The running command is replayed as `args` (in ctx's database). */
 export function propagateAs(ctx: CommandContext, args: readonly ArgInput[]): void {
@@ -189,6 +225,11 @@ export function alsoPropagate(ctx: CommandContext, args: readonly ArgInput[], db
 
 export function preventPropagation(ctx: CommandContext): void {
   ctx.server.propagation?.preventPropagation()
+}
+
+/** The running command is replayed even if dirty did not move ('replicas': not into the AOF). */
+export function forcePropagation(ctx: CommandContext, target: EffectTarget = 'all'): void {
+  ctx.server.propagation?.forcePropagation(target)
 }
 
 // ---- encoding ----------------------------------------------------------------
