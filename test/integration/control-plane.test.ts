@@ -167,6 +167,84 @@ describe.each(servers)('control plane with %s', (_name, launcher, available) => 
   })
 })
 
+describe.each(servers)('Save / Rewrite AOF through the control plane with %s', (name, launcher, available) => {
+  let dataDir: string
+  let plane: ControlPlane
+
+  beforeEach(() => {
+    if (!available) return
+    dataDir = tempDir('tandem-persist-')
+    plane = createControlPlane({ dataDir, launch: launcher(), pollIntervalMs: 200, eventThrottleMs: 50 })
+  })
+
+  afterEach(async () => {
+    if (!available) return
+    await plane.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  async function persistenceOf(id: string) {
+    const node = (await plane.call('fleet.list', {})).find((v) => v.spec.id === id)
+    return node?.status.live ? node.status.persistence : undefined
+  }
+
+  /** tandem-server's BGSAVE/BGREWRITEAOF are being built in parallel: say so rather than fail on their absence. */
+  async function serverLacks(id: string, command: string): Promise<boolean> {
+    const reply = await plane.call('console.exec', { id, argv: ['COMMAND', 'INFO', command] })
+    const known = reply.type === 'array' && reply.items[0]?.type === 'array'
+    if (!known) console.warn(`[${name}] ${command} is not implemented by this server yet: that part is skipped`)
+    return !known
+  }
+
+  it.skipIf(!available)('Save writes the dump and resets "changes since"; Rewrite AOF finishes; INFO persistence shows both', async (ctx) => {
+    const created = await plane.call('node.create', { name: 'durable', config: { appendonly: 'yes' } })
+    const id = created.spec.id
+    const nodeDir = join(dataDir, 'nodes', id)
+    for (const key of ['a', 'b', 'c']) await plane.call('console.exec', { id, argv: ['SET', key, key] })
+    const dirty = await until('3 changes since the last save', async () => {
+      const p = await persistenceOf(id)
+      return p && p.changesSinceLastSave >= 3 ? p : undefined
+    })
+    expect(dirty.bgsaveInProgress).toBe(false)
+    if (await serverLacks(id, 'BGSAVE')) return ctx.skip()
+
+    const asked = Date.now()
+    const saved = await plane.call('node.save', { id })
+    expect(saved.message).toBe('Background saving started')
+    expect(saved.node.spec.id).toBe(id)
+    const after = await until('the save to finish', async () => {
+      const p = await persistenceOf(id)
+      return p && !p.bgsaveInProgress && p.changesSinceLastSave === 0 ? p : undefined
+    })
+    expect(after.lastBgsaveStatus).toBe('ok')
+    // rdb_last_save_time has whole seconds.
+    expect(after.lastSaveAt).toBeGreaterThanOrEqual(asked - 1000)
+    expect(existsSync(join(nodeDir, 'dump.rdb'))).toBe(true)
+
+    expect(after.aofEnabled).toBe(true)
+    if (await serverLacks(id, 'BGREWRITEAOF')) return ctx.skip()
+    const rewrite = await plane.call('node.rewriteAof', { id })
+    expect(rewrite.message).toMatch(/^Background append only file rewriting (started|scheduled)$/)
+    const rewritten = await until('the rewrite to finish', async () => {
+      const p = await persistenceOf(id)
+      return p && !p.aofRewriteInProgress && !p.aofRewriteScheduled && p.lastAofRewriteStatus === 'ok' ? p : undefined
+    })
+    expect(rewritten.aofEnabled).toBe(true)
+    expect(existsSync(join(nodeDir, 'appendonlydir'))).toBe(true)
+  })
+
+  it.skipIf(!available)('refuses Save and Rewrite AOF on a stopped node or an unknown id, saying why', async () => {
+    const created = await plane.call('node.create', { name: 'idle' })
+    await plane.call('node.stop', { id: created.spec.id })
+    await expect(plane.call('node.save', { id: created.spec.id })).rejects.toThrow('node "idle" is stopped: start it first')
+    await expect(plane.call('node.rewriteAof', { id: created.spec.id })).rejects.toThrow('node "idle" is stopped: start it first')
+    await expect(plane.call('node.save', { id: 'nope' })).rejects.toThrow('unknown node id "nope"')
+    await expect(plane.dispatch('node.save', {})).rejects.toThrow('node.save: "id" must be a non-empty string')
+    const [node] = await plane.call('fleet.list', {})
+    expect(node.status.persistence).toBeUndefined()
+  })
+})
+
 describe('restart on crash', () => {
   it.skipIf(!hasRealRedis())('brings a killed node back by itself', async () => {
     const dataDir = tempDir('tandem-restart-')
