@@ -22,6 +22,8 @@ import { Config } from './config/config'
 import { ConfigFileError, ConfigOpenError, REDIS_VERSION, loadConfig, parseCommandLine } from './config/load'
 import { RedisLogger, formatLogLine, type LogLevel } from './log'
 import { createTandemServer, type TandemServer } from './server'
+import { loadDataFromDisk } from './persistence/rdb-load'
+import { saveBeforeShutdown } from './persistence/rdb-save'
 
 const DAEMON_CHILD_ENV = 'TANDEM_DAEMON_CHILD'
 
@@ -184,6 +186,11 @@ async function main(): Promise<void> {
   const gracefulShutdown = (signal: string): void => {
     log.raw(`${process.pid}:signal-handler (${Math.floor(Date.now() / 1000)}) Received ${signal} scheduling shutdown...`)
     log.warning('User requested shutdown...')
+    // As prepareForShutdown: save when save points are set; a failed save keeps the server running.
+    if (server && !saveBeforeShutdown(server.context, undefined)) {
+      log.warning('SIGTERM received but errors trying to shut down the server, check the logs for more information')
+      return
+    }
     if (pidWritten) log.notice('Removing the pid file.')
     log.warning('Redis is now ready to exit, bye bye...')
     void (server?.close() ?? Promise.resolve()).finally(() => exit(0))
@@ -216,6 +223,12 @@ async function main(): Promise<void> {
       configFile: config.configFile,
       onShutdown: () => exit(0),
     })
+    // loadDataFromDisk: a refused file logged why (file, offset, reason); the server must not start on it.
+    if (!loadDataFromDisk(server.context)) {
+      await report({ type: 'failed', reason: 'could not load the RDB file (see the log)' })
+      exit(1)
+      return
+    }
     await server.listen()
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e)

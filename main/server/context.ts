@@ -10,6 +10,7 @@ import type { PubSubRegistry } from './pubsub'
 import type { SlowLog } from './slowlog'
 import type { MemoryManager } from './store/memory'
 import type { Propagation } from './replication/propagation'
+import type { PersistenceState } from './persistence/state'
 
 /** Read access to the live configuration (the directive table in shared/ decides names and types). */
 export interface ConfigView {
@@ -54,6 +55,8 @@ export interface ServerContext {
   readonly slowlog?: SlowLog
   /** The stream of write effects for the AOF and replicas (replication/propagation.ts); absent in minimal test fakes. */
   readonly propagation?: Propagation
+  /** LASTSAVE, rdb_* counters, BGSAVE in progress (persistence/state.ts); absent in minimal test fakes. */
+  readonly persistence?: PersistenceState
 }
 
 export interface ClientState {

@@ -13,7 +13,7 @@ import type { ArgDoc, CommandFlag, CommandGroup, CommandSpec, KeySpec } from './
  */
 const FLAG_ORDER: readonly CommandFlag[] = [
   'write', 'readonly', 'denyoom', 'admin', 'pubsub', 'noscript', 'blocking', 'loading', 'stale', 'skip_monitor',
-  'skip_slowlog', 'fast', 'no_auth', 'no_mandatory_keys', 'no_multi', 'movablekeys', 'allow_busy',
+  'skip_slowlog', 'fast', 'no_auth', 'no_mandatory_keys', 'no_async_loading', 'no_multi', 'movablekeys', 'allow_busy',
 ]
 
 /** ACL categories in the order Redis prints them. */

@@ -135,7 +135,7 @@ function pexpiretimeCommand(ctx: CommandContext): Reply {
 
 /** The last successful save; until the server saves, its start time (as INFO rdb_last_save_time). */
 function lastsaveCommand(ctx: CommandContext): Reply {
-  return int(Math.floor(ctx.server.core.startedAt / 1000))
+  return int(ctx.server.persistence?.lastSaveTime ?? Math.floor(ctx.server.core.startedAt / 1000))
 }
 
 /** Declarations as Redis 7.0.15 reports them in COMMAND INFO and COMMAND DOCS. */

@@ -1,0 +1,148 @@
+/**
+ * Loading an RDB image into the keyspace (rdbLoad / loadDataFromDisk of
+ * Redis 7.0.15): used at start-up, and by anything else that rebuilds the
+ * dataset from an RDB (a replica's full sync, an AOF's RDB preamble).
+ *
+ * The file is read whole and never written: a refused file stays byte for
+ * byte as it was.
+ */
+import { readFileSync } from 'node:fs'
+import type { Logger, ServerContext } from '../context'
+import type { Database } from '../store/database'
+import { RdbFormatError } from './rdb-format'
+import { RdbLoadError, readRdb, type RdbReadResult } from './rdb-file'
+import { DEFAULT_LIMITS, type EncodingLimits } from './rdb-value'
+import { fromPortable, limitsFromConfig } from './value-bridge'
+import { rdbPath } from './rdb-save'
+
+export interface RdbLoadOptions {
+  readonly fileName: string
+  readonly limits?: EncodingLimits
+  /** Unix ms; keys already expired at this time are dropped when `dropExpired`. */
+  readonly now: number
+  /** A master drops expired keys while loading; a replica keeps them (its master will DEL them). */
+  readonly dropExpired: boolean
+  readonly log?: Logger
+}
+
+export interface RdbLoadStats extends RdbReadResult {
+  readonly keysLoaded: number
+  readonly keysExpired: number
+  /** Every AUX field, value as latin1 text (redis-ver, ctime, used-mem, repl-id, repl-offset …). */
+  readonly aux: ReadonlyMap<string, string>
+}
+
+/** Loads `bytes` into `databases` (expected empty). Throws RdbLoadError. */
+export function loadRdbInto(bytes: Buffer, databases: readonly Database[], options: RdbLoadOptions): RdbLoadStats {
+  const limits = options.limits ?? DEFAULT_LIMITS
+  const aux = new Map<string, string>()
+  let keysLoaded = 0
+  let keysExpired = 0
+  const result = readRdb(
+    bytes,
+    {
+      onAux(key, value) {
+        const text = value.toString('latin1')
+        aux.set(key, text)
+        // rdbLoadRio logs the "%"-prefixed keys (user info), and names the producing version.
+        if (key === 'redis-ver') options.log?.notice(`Loading RDB produced by version ${text}`)
+        else if (key === 'ctime') {
+          const age = Math.floor(options.now / 1000) - Number(text)
+          options.log?.notice(`RDB age ${Number.isFinite(age) ? Math.max(0, age) : 0} seconds`)
+        } else if (key === 'used-mem') {
+          options.log?.notice(`RDB memory usage when created ${(Number(text) / 1024 / 1024).toFixed(2)} Mb`)
+        } else if (key.startsWith('%')) options.log?.notice(`RDB '${key}': ${text}`)
+      },
+      onSelectDb(index) {
+        if (index >= databases.length) {
+          throw new RdbFormatError(
+            `FATAL: Data file was created with a Redis server configured to handle more than ${databases.length} databases`,
+          )
+        }
+      },
+      onKey(dbIndex, key, portable, expireAt) {
+        if (options.dropExpired && expireAt !== undefined && expireAt < options.now) {
+          keysExpired++
+          return
+        }
+        const db = databases[dbIndex]
+        if (db.peek(key) !== undefined || db.getExpire(key) !== undefined) {
+          throw new RdbFormatError(`duplicate key '${key.toString('latin1')}' in database ${dbIndex}`)
+        }
+        const value = fromPortable(portable, limits)
+        if (value === null) throw new RdbFormatError(`value of type ${portable.type} cannot be stored`)
+        db.set(key, value)
+        if (expireAt !== undefined) db.setExpire(key, expireAt)
+        keysLoaded++
+      },
+      onEmptyKey(dbIndex, key) {
+        options.log?.warning(`rdbLoadObject skipping empty key: ${key.toString('latin1')}`)
+        void dbIndex
+      },
+    },
+    { fileName: options.fileName },
+  )
+  return { ...result, keysLoaded, keysExpired, aux }
+}
+
+export type StartupLoadOutcome =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'loaded'; readonly stats: RdbLoadStats; readonly seconds: number }
+  | { readonly kind: 'failed'; readonly error: RdbLoadError | Error }
+
+/**
+ * loadDataFromDisk for the RDB case: a missing file is an empty dataset; a
+ * loaded one logs Redis's lines; a bad one logs why (file, offset, reason) and
+ * the caller must exit without touching the file.
+ */
+export function loadRdbAtStartup(
+  path: string,
+  databases: readonly Database[],
+  options: Omit<RdbLoadOptions, 'fileName'> & { log: Logger },
+): StartupLoadOutcome {
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(path)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' }
+    const reason = e instanceof Error ? e.message : String(e)
+    options.log.warning(`Fatal error loading the DB: ${reason}. Exiting.`)
+    return { kind: 'failed', error: e instanceof Error ? e : new Error(reason) }
+  }
+  const started = performance.now()
+  try {
+    const stats = loadRdbInto(bytes, databases, { ...options, fileName: path })
+    const seconds = (performance.now() - started) / 1000
+    options.log.notice(`Done loading RDB, keys loaded: ${stats.keysLoaded}, keys expired: ${stats.keysExpired}.`)
+    options.log.notice(`DB loaded from disk: ${seconds.toFixed(3)} seconds`)
+    return { kind: 'loaded', stats, seconds }
+  } catch (e) {
+    if (!(e instanceof RdbLoadError)) throw e
+    // What rdbReportCorruptRDB / rdbLoad's failure path print, with the file named.
+    options.log.warning(`Internal error in RDB reading offset ${e.offset}, file ${e.fileName} -> ${e.reason}`)
+    options.log.warning(`${e.message}`)
+    options.log.warning(`Short read or OOM loading DB. Unrecoverable error, aborting now. (file ${e.fileName}, offset ${e.offset}: ${e.reason})`)
+    return { kind: 'failed', error: e }
+  }
+}
+
+/**
+ * The start-up load of `dbfilename` in the working directory, recording the
+ * counts INFO persistence shows. False when the file is refused: the server
+ * must not start (and the file is left as it was).
+ */
+export function loadDataFromDisk(server: ServerContext): boolean {
+  const outcome = loadRdbAtStartup(rdbPath(server), server.databases, {
+    log: server.core.log,
+    now: Date.now(),
+    limits: limitsFromConfig(server.config),
+    // rdbLoad drops expired keys only on a master; a replica waits for its master's DELs.
+    dropExpired: (server.config.get('replicaof') ?? '') === '',
+  })
+  if (outcome.kind === 'failed') return false
+  if (outcome.kind === 'loaded' && server.persistence) {
+    server.persistence.rdbLastLoadKeysLoaded = outcome.stats.keysLoaded
+    server.persistence.rdbLastLoadKeysExpired = outcome.stats.keysExpired
+  }
+  return true
+}
