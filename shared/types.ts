@@ -79,6 +79,8 @@ export interface PersistenceStatus {
   aofRewriteInProgress: boolean
   /** `aof_rewrite_scheduled`: BGREWRITEAOF asked while a BGSAVE ran; it starts after. */
   aofRewriteScheduled: boolean
+  /** `aof_last_rewrite_time_sec`: -1 until a rewrite has finished. */
+  lastAofRewriteDurationSec: number
   /** `aof_last_bgrewrite_status`. */
   lastAofRewriteStatus: BackgroundJobOutcome
   /** `aof_last_write_status`, when the server reports it. */

@@ -80,6 +80,11 @@ function outcome(value: string | undefined): BackgroundJobOutcome {
   return value === 'err' ? 'err' : 'ok'
 }
 
+/** Redis prints -1 for "never ran"; a missing field means the same. */
+function durationSec(value: string | undefined): number {
+  return value === undefined ? -1 : num(value)
+}
+
 function flag(value: string | undefined): boolean {
   return value !== undefined && value !== '0'
 }
@@ -102,10 +107,11 @@ export function persistenceFromInfo(fields: InfoFields, now = Date.now()): Persi
     lastSaveAt,
     bgsaveInProgress: flag(fields.rdb_bgsave_in_progress),
     lastBgsaveStatus: outcome(fields.rdb_last_bgsave_status),
-    lastBgsaveDurationSec: fields.rdb_last_bgsave_time_sec === undefined ? -1 : num(fields.rdb_last_bgsave_time_sec),
+    lastBgsaveDurationSec: durationSec(fields.rdb_last_bgsave_time_sec),
     aofEnabled: flag(fields.aof_enabled),
     aofRewriteInProgress: flag(fields.aof_rewrite_in_progress),
     aofRewriteScheduled: flag(fields.aof_rewrite_scheduled),
+    lastAofRewriteDurationSec: durationSec(fields.aof_last_rewrite_time_sec),
     lastAofRewriteStatus: outcome(fields.aof_last_bgrewrite_status),
     lastAofWriteStatus: outcome(fields.aof_last_write_status),
   }

@@ -108,6 +108,7 @@ describe('INFO persistence → NodeStatus.persistence', () => {
       aofEnabled: true,
       aofRewriteInProgress: false,
       aofRewriteScheduled: true,
+      lastAofRewriteDurationSec: -1,
       lastAofRewriteStatus: 'ok',
       lastAofWriteStatus: 'ok',
     })
@@ -120,6 +121,7 @@ describe('INFO persistence → NodeStatus.persistence', () => {
     expect(p?.aofEnabled).toBe(false)
     expect(p?.aofRewriteInProgress).toBe(true)
     expect(p?.lastBgsaveDurationSec).toBe(-1)
+    expect(p?.lastAofRewriteDurationSec).toBe(-1)
   })
 
   it('a server with no persistence section has none, and an unreachable node drops it', () => {

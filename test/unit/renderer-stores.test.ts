@@ -216,6 +216,7 @@ function persistenceState(overrides: Partial<PersistenceStatus> = {}): Persisten
     aofEnabled: true,
     aofRewriteInProgress: false,
     aofRewriteScheduled: false,
+    lastAofRewriteDurationSec: -1,
     lastAofRewriteStatus: 'ok',
     lastAofWriteStatus: 'ok',
     ...overrides,
