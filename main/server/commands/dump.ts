@@ -12,6 +12,7 @@ import { lfuMinutes } from '../store/access-clock'
 import { isToken, parseInt64 } from './parse'
 import { policyClass } from './keyspace-helpers'
 import type { CommandSpec } from './types'
+import { propagateAs } from '../replication/propagation'
 
 const ERR_BUSYKEY = error('BUSYKEY Target key name already exists.')
 const ERR_BAD_PAYLOAD = error('ERR DUMP payload version or checksum are wrong')
@@ -65,7 +66,10 @@ function restoreCommand(ctx: CommandContext): Reply {
   if (ttl !== 0 && !absttl) ttl += ctx.server.now()
   if (ttl !== 0 && ttl <= ctx.server.now() && ctx.db.canDeleteExpired()) {
     // Already expired: Redis skips the key (and counts the REPLACE deletion as the write).
-    if (deleted) ctx.server.dirty++
+    if (deleted) {
+      ctx.server.dirty++
+      propagateAs(ctx, [ctx.server.config.bool('lazyfree-lazy-server-del') ? 'UNLINK' : 'DEL', key])
+    }
     return OK
   }
   ctx.db.set(key, value)
@@ -73,6 +77,8 @@ function restoreCommand(ctx: CommandContext): Reply {
   applyAccessHints(ctx, key, idle, freq)
   ctx.db.signalModified(key)
   ctx.server.dirty++
+  // A relative TTL is replayed as the absolute time it resolved to.
+  if (ttl !== 0 && !absttl) propagateAs(ctx, [...argv.slice(0, 2), ttl, ...argv.slice(3), 'ABSTTL'])
   return OK
 }
 

@@ -29,6 +29,7 @@ import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/
 import { ERR_INVALID_CURSOR, parseScanCursor, parseScanOptions, scanStep } from '../store/set-scan'
 import { INT64_MAX, INT64_MIN, isToken, parseInt64 } from './parse'
 import type { CommandSpec } from './types'
+import { propagateAs } from '../replication/propagation'
 
 const ERR_HASH_NOT_INTEGER = error('ERR hash value is not an integer')
 const ERR_HASH_NOT_FLOAT = error('ERR hash value is not a float')
@@ -187,6 +188,8 @@ function hincrbyfloatCommand(ctx: CommandContext): Reply {
   hash.set(field, text, hashLimits(ctx))
   commitWrite(ctx, key, hash, found !== undefined)
   ctx.server.dirty++
+  // Float arithmetic may differ elsewhere: replicas and the AOF get the result.
+  propagateAs(ctx, ['HSET', key, fieldArg, text])
   return bulk(text)
 }
 

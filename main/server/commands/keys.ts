@@ -20,6 +20,7 @@ import { keyBuffer } from '../store/database'
 import { globMatch } from '../store/glob'
 import { cString, isToken, keyExpireAt, parseInt64 } from './parse'
 import type { CommandSpec } from './types'
+import { propagateAs } from '../replication/propagation'
 
 const ERR_INVALID_CURSOR = error('ERR invalid cursor')
 const ERR_EXPIRE_NX_INCOMPATIBLE = error('ERR NX and XX, GT or LT options at the same time are not compatible')
@@ -199,9 +200,12 @@ function expireGeneric(ctx: CommandContext, command: string, relative: boolean, 
   if (flags.lt && current !== undefined && when >= current) return ZERO
   if (when <= ctx.server.now() && ctx.db.canDeleteExpired()) {
     ctx.db.delete(key)
+    propagateAs(ctx, [ctx.server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key])
   } else {
     ctx.db.setExpire(key, when)
     ctx.db.signalModified(key)
+    // Replayed as an absolute time (flags kept), so a replica or a reloaded AOF expires the key at the same moment.
+    if (relative || unit === 'seconds') propagateAs(ctx, ['PEXPIREAT', key, when, ...ctx.argv.slice(3)])
   }
   ctx.server.dirty++
   return ONE

@@ -24,6 +24,7 @@ import { extendString, stringValue } from '../store/values'
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double'
 import { INT64_MAX, INT64_MIN, isToken, parseInt64, stringExpireAt } from './parse'
 import type { CommandSpec } from './types'
+import { propagateAs } from '../replication/propagation'
 
 const ERR_NOT_FLOAT = error('ERR value is not a valid float')
 const ERR_OFFSET_RANGE = error('ERR offset is out of range')
@@ -153,7 +154,11 @@ function setGeneric(
   if ((o.nx && found) || (o.xx && !found)) return previous ?? abortReply
   ctx.db.set(key, stringValue(own(value)), o.keepTtl)
   ctx.server.dirty++
-  if (at !== undefined) ctx.db.setExpire(key, at)
+  if (at !== undefined) {
+    ctx.db.setExpire(key, at)
+    // Replayed later, a relative TTL would be counted from the wrong moment; other options are moot once the key is set.
+    propagateAs(ctx, ['SET', key, value, 'PXAT', at])
+  }
   return previous ?? okReply
 }
 
@@ -199,13 +204,16 @@ function getexCommand(ctx: CommandContext): Reply {
     // An EXAT/PXAT already in the past deletes the key, as in Redis.
     ctx.db.delete(key)
     ctx.server.dirty++
+    propagateAs(ctx, [ctx.server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key])
   } else if (at !== undefined) {
     ctx.db.setExpire(key, at)
     ctx.db.signalModified(key)
     ctx.server.dirty++
+    propagateAs(ctx, ['PEXPIREAT', key, at])
   } else if (o.persist && ctx.db.removeExpire(key)) {
     ctx.db.signalModified(key)
     ctx.server.dirty++
+    propagateAs(ctx, ['PERSIST', key])
   }
   return reply
 }
@@ -215,7 +223,10 @@ function getdelCommand(ctx: CommandContext): Reply {
   const value = readString(ctx, key)
   if (isReply(value)) return value
   if (!value) return NULL_BULK
-  if (ctx.db.delete(key)) ctx.server.dirty++
+  if (ctx.db.delete(key)) {
+    ctx.server.dirty++
+    propagateAs(ctx, ['DEL', key])
+  }
   return bulk(value.value)
 }
 
@@ -302,6 +313,8 @@ function incrbyfloatCommand(ctx: CommandContext): Reply {
   ctx.db.overwrite(key, stringValue(text))
   ctx.db.signalModified(key)
   ctx.server.dirty++
+  // Float arithmetic may differ elsewhere: replicas and the AOF get the result, not the increment.
+  propagateAs(ctx, ['SET', key, text, 'KEEPTTL'])
   return bulk(text)
 }
 
