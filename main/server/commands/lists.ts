@@ -32,6 +32,7 @@ import { type ListValue, listValue } from '../store/list'
 import { block, parseBlockTimeout } from '../blocking'
 import { INT64_MIN, isToken, parseInt64, parseSafeInt } from './parse'
 import type { CommandSpec } from './types'
+import { propagateAs } from '../replication/propagation'
 
 const ERR_OUT_OF_RANGE = error('ERR index out of range')
 const ERR_MUST_BE_POSITIVE = error('ERR value is out of range, must be positive')
@@ -433,6 +434,8 @@ function mpopFirst(ctx: CommandContext, db: Database, request: MpopRequest, wait
     if (!list || list.items.length === 0) continue
     const items = popRange(list, request.end, request.count)
     elementsRemoved(ctx, db, key, list, items.length)
+    // LMPOP/BLMPOP replay as the single-key pop of what was actually taken.
+    propagateAs(ctx, [request.end === 'head' ? 'LPOP' : 'RPOP', key, items.length])
     return array([bulk(key), bulkArray(items)])
   }
   return undefined
@@ -462,6 +465,8 @@ function popFirst(ctx: CommandContext, db: Database, keys: readonly Buffer[], en
     if (!list || list.items.length === 0) continue
     const item = popEnd(list, end)
     elementsRemoved(ctx, db, key, list, 1)
+    // A blocking pop replays as the plain pop it turned into (also when served later).
+    propagateAs(ctx, [end === 'head' ? 'LPOP' : 'RPOP', key])
     return array([bulk(key), bulk(item)])
   }
   return undefined
@@ -496,9 +501,19 @@ function brpopCommand(ctx: CommandContext): Reply {
 }
 
 /** blmoveGenericCommand: move at once when the source has data, otherwise wait for it. */
+/** BLMOVE replays as LMOVE, BRPOPLPUSH as RPOPLPUSH (the client's own spelling of the ends kept). */
+function propagateBlockingMove(ctx: CommandContext, moved: Reply): void {
+  if (moved.t === 'error') return
+  const argv = ctx.argv
+  propagateAs(ctx, argv.length === 6 ? ['LMOVE', argv[1], argv[2], argv[3], argv[4]] : ['RPOPLPUSH', argv[1], argv[2]])
+}
+
 function blockingMove(ctx: CommandContext, from: End, to: End, timeout: number): Reply {
   const moved = moveElement(ctx, ctx.db, ctx.argv[1], ctx.argv[2], from, to)
-  if (moved) return moved
+  if (moved) {
+    propagateBlockingMove(ctx, moved)
+    return moved
+  }
   // Inside MULTI or a script Redis answers a plain nil here, not the timeout's null array.
   if (ctx.denyBlocking) return NULL_BULK
   const source = own(ctx.argv[1])
@@ -510,7 +525,9 @@ function blockingMove(ctx: CommandContext, from: End, to: End, timeout: number):
     tryServe: (db) => {
       const sourceValue = db.lookupWrite(source)
       if (sourceValue === undefined || sourceValue.type !== 'list') return undefined
-      return moveElement(ctx, db, source, destination, from, to)
+      const served = moveElement(ctx, db, source, destination, from, to)
+      if (served) propagateBlockingMove(ctx, served)
+      return served
     },
     onTimeout: () => NULL_ARRAY,
   })

@@ -25,6 +25,7 @@ import { ERR_INVALID_CURSOR, parseScanCursor, parseScanOptions, scanStep } from 
 import { configNumber, parseRandomCount, pickDistinct } from './hashes'
 import { isToken, parseInt64 } from './parse'
 import type { CommandSpec } from './types'
+import { alsoPropagate, preventPropagation, propagateAs } from '../replication/propagation'
 
 const ERR_MUST_BE_POSITIVE = error('ERR value is out of range, must be positive')
 const ERR_NUMKEYS = error('ERR numkeys should be greater than 0')
@@ -161,6 +162,8 @@ function spopCommand(ctx: CommandContext): Reply {
   s.remove(member)
   afterRemoval(ctx, argv[1], s)
   ctx.server.dirty++
+  // A random choice must not be made again on replay: the member chosen is what gets removed.
+  propagateAs(ctx, ['SREM', argv[1], Buffer.from(member, 'latin1')])
   return memberReply(member)
 }
 
@@ -176,12 +179,16 @@ function spopWithCount(ctx: CommandContext): Reply {
     const all = unionOf([s], maxIntsetEntries(ctx))
     ctx.db.delete(key)
     ctx.server.dirty++
+    propagateAs(ctx, [ctx.server.config.bool('lazyfree-lazy-server-del') ? 'UNLINK' : 'DEL', key])
     return membersReply(all.members(), true)
   }
   const popped = pickDistinct([...s.members()], Number(count))
   for (const m of popped) s.remove(m)
   ctx.db.signalModified(key)
   ctx.server.dirty++
+  // One SREM per member, as Redis 7.0 (several come wrapped in MULTI … EXEC).
+  for (const m of popped) alsoPropagate(ctx, ['SREM', key, Buffer.from(m, 'latin1')])
+  preventPropagation(ctx)
   return membersReply(popped, true)
 }
 

@@ -33,6 +33,7 @@ import { cString, floatSyntax, isToken, parseDouble, parseInt64 } from './parse'
 import type { CommandSpec } from './types'
 import { ZSET_DECLARATIONS } from './zsets-docs'
 import { block, parseBlockTimeout } from '../blocking'
+import { propagateAs } from '../replication/propagation'
 
 const ERR_NAN = error('ERR resulting score is not a number (NaN)')
 const ERR_NOT_FLOAT = error('ERR value is not a valid float')
@@ -556,6 +557,10 @@ export function zpopGeneric(
   if (count === 0) return EMPTY_ARRAY
   if (count === -1) count = 1
   const popped = popElements(ctx, key, zset, end, count)
+  // BZPOPMIN/BZPOPMAX (emitKey, flat) replay as ZPOPMIN/ZPOPMAX key; ZMPOP/BZMPOP (nested) with the count taken.
+  if (emitKey && popped.length > 0) {
+    propagateAs(ctx, [end === 'min' ? 'ZPOPMIN' : 'ZPOPMAX', key, ...(nested ? [popped.length] : [])])
+  }
   const items: Reply[] = []
   for (const p of popped) {
     if (nested) items.push(array([memberReply(p.member), double(p.score)]))
