@@ -10,6 +10,7 @@ import type { PubSubRegistry } from './pubsub'
 import type { SlowLog } from './slowlog'
 import type { MemoryManager } from './store/memory'
 import type { Propagation } from './replication/propagation'
+import type { AofEngine } from './persistence/aof'
 import type { PersistenceState } from './persistence/state'
 
 /** Read access to the live configuration (the directive table in shared/ decides names and types). */
@@ -55,6 +56,8 @@ export interface ServerContext {
   readonly slowlog?: SlowLog
   /** The stream of write effects for the AOF and replicas (replication/propagation.ts); absent in minimal test fakes. */
   readonly propagation?: Propagation
+  /** The append-only file (persistence/aof.ts): BGREWRITEAOF, INFO aof_*; absent in minimal test fakes. */
+  readonly aof?: AofEngine
   /** LASTSAVE, rdb_* counters, BGSAVE in progress (persistence/state.ts); absent in minimal test fakes. */
   readonly persistence?: PersistenceState
 }

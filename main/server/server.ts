@@ -18,6 +18,8 @@ import { PubSubRegistry } from './pubsub'
 import { SlowLog } from './slowlog'
 import { PersistenceState } from './persistence/state'
 import { saveBeforeShutdown } from './persistence/rdb-save'
+import { startSaveCron } from './persistence/save-points'
+import { installPersistenceInfo } from './persistence/persistence-info'
 import { flagTransaction, forgetTransaction, queuedCount, watchTouched } from './commands/transactions'
 import { monitorLine, monitorShows, redactedArgv } from './monitor'
 import type { CommandSpec } from './commands/types'
@@ -112,6 +114,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   private readonly dirtyClients = new Set<Client>()
   private flushScheduled = false
   private cronTimer: NodeJS.Timeout | undefined
+  /** Stops the `save` points cron and any running BGSAVE (persistence/save-points.ts). */
+  private stopSaveCron: (() => void) | undefined
   private readonly infoSections = new Map<string, InfoSectionRenderer>()
   private shuttingDown = false
   /** MONITOR clients, in the order they started (server.monitors). */
@@ -337,6 +341,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     const hz = Math.min(500, Math.max(1, this.config.number('hz') || 10))
     this.cronTimer = setInterval(() => this.cron(hz), Math.round(1000 / hz))
     this.cronTimer.unref()
+    installPersistenceInfo(this)
+    this.stopSaveCron = startSaveCron(this)
     this.log.notice('Server initialized')
     this.log.notice('Ready to accept connections tcp')
   }
@@ -359,6 +365,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   async close(): Promise<void> {
     if (this.cronTimer) clearInterval(this.cronTimer)
     this.cronTimer = undefined
+    this.stopSaveCron?.()
+    this.stopSaveCron = undefined
     if (this.pauseTimer) clearTimeout(this.pauseTimer)
     const closing = this.listeners.splice(0).map((s) => new Promise<void>((res) => s.close(() => res())))
     for (const client of this.clientsById.values()) {

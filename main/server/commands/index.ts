@@ -19,8 +19,9 @@ import { pubsubCommands } from './pubsub'
 import { slowlogCommands } from './slowlog'
 import { memoryCommands } from './memory'
 import { clientControlCommands } from './client-control'
+import { aofCommands } from './aof'
 import { persistenceCommands } from './persistence'
 
 export function allCommands(): CommandSpec[] {
-  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands, ...hashCommands, ...setCommands, ...sortCommands, ...listCommands, ...transactionCommands, ...pubsubCommands, ...memoryCommands, ...slowlogCommands, ...clientControlCommands, ...persistenceCommands]
+  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands, ...hashCommands, ...setCommands, ...sortCommands, ...listCommands, ...transactionCommands, ...pubsubCommands, ...memoryCommands, ...slowlogCommands, ...clientControlCommands, ...aofCommands, ...persistenceCommands]
 }

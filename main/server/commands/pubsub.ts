@@ -10,6 +10,7 @@ import type { Reply } from '../protocol/reply'
 import { array, bulk, error, int } from '../protocol/replies'
 import type { PubSubRegistry } from '../pubsub'
 import type { CommandGroup, CommandSpec } from './types'
+import { forcePropagation } from '../replication/propagation'
 
 const PUBSUB: CommandGroup = 'pubsub'
 const NO_REGISTRY = error('ERR pub/sub is not available on this server')
@@ -61,7 +62,11 @@ function unsubscribeGeneric(ctx: CommandContext, registry: PubSubRegistry, patte
   return multi(replies)
 }
 
-const publish = withRegistry((ctx, registry) => int(registry.publish(name(ctx.argv[1]), ctx.argv[2])))
+const publish = withRegistry((ctx, registry) => {
+  // Replicas re-publish to their own subscribers; the AOF does not keep messages.
+  forcePropagation(ctx, 'replicas')
+  return int(registry.publish(name(ctx.argv[1]), ctx.argv[2]))
+})
 
 const channels = withRegistry((ctx, registry) =>
   array(registry.activeChannels(ctx.argv.length > 2 ? name(ctx.argv[2]) : undefined).map(bulkOf)),

@@ -5,6 +5,7 @@ import { ERR_SYNTAX, NULL_BULK, OK, array, bulk, int, map, simple, verbatim } fr
 import { renderInfo } from '../info'
 import { commandDocs, commandInfo, aclCategories } from './command-docs'
 import type { CommandSpec } from './types'
+import { forcePropagation } from '../replication/propagation'
 
 /** FLUSHDB/FLUSHALL [ASYNC|SYNC]: both run synchronously here. */
 function flushMode(ctx: CommandContext): Reply | null {
@@ -21,6 +22,8 @@ function flushdb(ctx: CommandContext): Reply {
   if (bad) return bad
   ctx.server.dirty += ctx.db.size()
   ctx.db.flush()
+  // Replayed even on an empty database, as forceCommandPropagation in Redis: the replica may hold keys the master lacks.
+  forcePropagation(ctx)
   return OK
 }
 
@@ -31,6 +34,7 @@ function flushall(ctx: CommandContext): Reply {
     ctx.server.dirty += db.size()
     db.flush()
   }
+  forcePropagation(ctx)
   return OK
 }
 

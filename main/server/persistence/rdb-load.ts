@@ -132,6 +132,8 @@ export function loadRdbAtStartup(
  * must not start (and the file is left as it was).
  */
 export function loadDataFromDisk(server: ServerContext): boolean {
+  // With appendonly yes the AOF alone is the data set: Redis does not read the RDB then.
+  if (server.aof && server.config.bool('appendonly')) return server.aof.loadAtStart()
   const outcome = loadRdbAtStartup(rdbPath(server), server.databases, {
     log: server.core.log,
     now: Date.now(),
