@@ -633,14 +633,12 @@ function zmpopCommand(ctx: CommandContext): Reply {
 function blockingZpop(ctx: CommandContext, keys: readonly Buffer[], end: PopEnd, timeoutArg: Buffer, count: number, nested: boolean): Reply {
   const timeout = parseBlockTimeout(timeoutArg)
   if (typeof timeout !== 'number') return timeout
-  const popFromFirstReady = (db: CommandContext['db']): Reply | undefined => {
-    const served: CommandContext = { ...ctx, db }
-    for (const key of keys) {
-      const value = db.lookupWrite(key)
-      if (value === undefined || value.type !== 'zset' || value.size === 0) continue
-      return zpopGeneric(served, [key], end, true, count, nested, nested)
-    }
-    return undefined
+  // Like Redis (serveClientsBlockedOnSortedSetKey), a client waiting on several keys is served from the key just written.
+  const popFromReadyKey = (db: CommandContext['db'], readyKey: string): Reply | undefined => {
+    const key = Buffer.from(readyKey, 'latin1')
+    const value = db.lookupWrite(key)
+    if (value === undefined || value.type !== 'zset' || value.size === 0) return undefined
+    return zpopGeneric({ ...ctx, db }, [key], end, true, count, nested, nested)
   }
   for (const key of keys) {
     const found = writeZset(ctx, key)
@@ -648,7 +646,9 @@ function blockingZpop(ctx: CommandContext, keys: readonly Buffer[], end: PopEnd,
     if (found === undefined || found.size === 0) continue
     return zpopGeneric(ctx, [key], end, true, count, nested, nested)
   }
-  return block(ctx, { keys, timeoutMs: timeout, tryServe: popFromFirstReady, onTimeout: () => NULL_ARRAY })
+  // argv's buffers are not ours to keep while the client is parked.
+  const parkedKeys = keys.map((key) => Buffer.from(key))
+  return block(ctx, { keys: parkedKeys, timeoutMs: timeout, tryServe: popFromReadyKey, onTimeout: () => NULL_ARRAY })
 }
 
 const bzpopminCommand = (ctx: CommandContext): Reply => blockingZpop(ctx, ctx.argv.slice(1, -1), 'min', ctx.argv[ctx.argv.length - 1], -1, false)
