@@ -10,6 +10,7 @@ import { ERR_NOAUTH, error, errWrongArity, errUnknownSubcommand } from './protoc
 import { ERR_OOM } from './store/memory'
 import { subscriberContextRefusal } from './commands/pubsub'
 import { queueInTransaction } from './commands/transactions'
+import { MISCONF_TEXT, writesDeniedByDiskError } from './persistence/bgsave'
 import { runPropagated } from './replication/propagation'
 
 export class CommandTable {
@@ -103,6 +104,8 @@ export function dispatch(table: CommandTable, ctx: CommandContext, authRequired:
   // processCommand's maxmemory step: every command first evicts what it can; only `denyoom` ones are refused when that fails.
   const outOfMemory = ctx.server.memory?.performEvictions() === 'fail'
   if (outOfMemory && spec.flags.includes('denyoom')) return { reply: ERR_OOM, spec, executed: false }
+  // processCommand: after a failed BGSAVE (stop-writes-on-bgsave-error), writes and PING are refused.
+  if ((spec.flags.includes('write') || spec.name === 'ping') && writesDeniedByDiskError(ctx.server)) return { reply: error(MISCONF_TEXT), spec, executed: false }
   const refused = subscriberContextRefusal(spec, ctx)
   if (refused) return { reply: refused, spec, executed: false }
   // A MONITOR client is a replica to Redis: it may not touch the keyspace (nor publish), so pauses cannot be dodged through it.

@@ -20,6 +20,8 @@ import { PersistenceState } from './persistence/state'
 import { saveBeforeShutdown } from './persistence/rdb-save'
 import { startSaveCron } from './persistence/save-points'
 import { installPersistenceInfo } from './persistence/persistence-info'
+import { startSaveCron } from './persistence/save-points'
+import { installPersistenceInfo } from './persistence/persistence-info'
 import { flagTransaction, forgetTransaction, queuedCount, watchTouched } from './commands/transactions'
 import { monitorLine, monitorShows, redactedArgv } from './monitor'
 import type { CommandSpec } from './commands/types'
@@ -114,6 +116,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   private readonly dirtyClients = new Set<Client>()
   private flushScheduled = false
   private cronTimer: NodeJS.Timeout | undefined
+  /** Stops the `save` points cron and any running BGSAVE (persistence/save-points.ts). */
+  private stopSaveCron: (() => void) | undefined
   /** Stops the `save` points cron and any running BGSAVE (persistence/save-points.ts). */
   private stopSaveCron: (() => void) | undefined
   private readonly infoSections = new Map<string, InfoSectionRenderer>()
@@ -343,6 +347,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     this.cronTimer.unref()
     installPersistenceInfo(this)
     this.stopSaveCron = startSaveCron(this)
+    installPersistenceInfo(this)
+    this.stopSaveCron = startSaveCron(this)
     this.log.notice('Server initialized')
     this.log.notice('Ready to accept connections tcp')
   }
@@ -365,6 +371,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   async close(): Promise<void> {
     if (this.cronTimer) clearInterval(this.cronTimer)
     this.cronTimer = undefined
+    this.stopSaveCron?.()
+    this.stopSaveCron = undefined
     this.stopSaveCron?.()
     this.stopSaveCron = undefined
     if (this.pauseTimer) clearTimeout(this.pauseTimer)

@@ -21,7 +21,8 @@ import { memoryCommands } from './memory'
 import { clientControlCommands } from './client-control'
 import { aofCommands } from './aof'
 import { persistenceCommands } from './persistence'
+import { bgsaveCommands } from './bgsave'
 
 export function allCommands(): CommandSpec[] {
-  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands, ...hashCommands, ...setCommands, ...sortCommands, ...listCommands, ...transactionCommands, ...pubsubCommands, ...memoryCommands, ...slowlogCommands, ...clientControlCommands, ...aofCommands, ...persistenceCommands]
+  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands, ...hashCommands, ...setCommands, ...sortCommands, ...listCommands, ...transactionCommands, ...pubsubCommands, ...memoryCommands, ...slowlogCommands, ...clientControlCommands, ...aofCommands, ...persistenceCommands, ...bgsaveCommands]
 }
