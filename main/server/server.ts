@@ -20,8 +20,6 @@ import { PersistenceState } from './persistence/state'
 import { saveBeforeShutdown } from './persistence/rdb-save'
 import { startSaveCron } from './persistence/save-points'
 import { installPersistenceInfo } from './persistence/persistence-info'
-import { startSaveCron } from './persistence/save-points'
-import { installPersistenceInfo } from './persistence/persistence-info'
 import { flagTransaction, forgetTransaction, queuedCount, watchTouched } from './commands/transactions'
 import { monitorLine, monitorShows, redactedArgv } from './monitor'
 import type { CommandSpec } from './commands/types'
@@ -31,6 +29,7 @@ import { allCommands } from './commands'
 import { createDatabases, type Database } from './store/database'
 import { MemoryManager } from './store/memory'
 import { Propagation } from './replication/propagation'
+import { AofEngine } from './persistence/aof'
 import { ProtocolError } from './protocol/parser'
 import type { Reply } from './protocol/reply'
 import { NO_REPLY, error } from './protocol/replies'
@@ -118,8 +117,6 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   private cronTimer: NodeJS.Timeout | undefined
   /** Stops the `save` points cron and any running BGSAVE (persistence/save-points.ts). */
   private stopSaveCron: (() => void) | undefined
-  /** Stops the `save` points cron and any running BGSAVE (persistence/save-points.ts). */
-  private stopSaveCron: (() => void) | undefined
   private readonly infoSections = new Map<string, InfoSectionRenderer>()
   private shuttingDown = false
   /** MONITOR clients, in the order they started (server.monitors). */
@@ -145,6 +142,11 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
       ignoresMaxmemory: () => this.role === 'replica' && this.config.bool('replica-ignore-maxmemory'),
     })
     this.propagation.attach(this.databases, this.memory)
+    // CONFIG SET appendonly yes/no switches the AOF at once (startAppendOnly / stopAppendOnly); throwing refuses the SET.
+    const live = options.config as { onChange?: (listener: (name: string, value: string) => void) => unknown }
+    live.onChange?.((name, value) => {
+      if (name === 'appendonly') this.aof.setEnabled(value === 'yes')
+    })
   }
 
   readonly pubsub = new PubSubRegistry((target, reply) => {
@@ -161,6 +163,9 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
 
   /** Write effects for the AOF and replicas (replication/propagation.ts). */
   readonly propagation = new Propagation(this)
+
+  /** The append-only file (persistence/aof.ts); a BGREWRITEAOF waits for a running BGSAVE. */
+  readonly aof: AofEngine = new AofEngine(this, { otherChildActive: () => this.persistence.bgsaveInProgress })
 
   readonly blocking = new BlockingService({
     unblocked: (blocked, reply) => {
@@ -347,8 +352,6 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     this.cronTimer.unref()
     installPersistenceInfo(this)
     this.stopSaveCron = startSaveCron(this)
-    installPersistenceInfo(this)
-    this.stopSaveCron = startSaveCron(this)
     this.log.notice('Server initialized')
     this.log.notice('Ready to accept connections tcp')
   }
@@ -369,10 +372,10 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   }
 
   async close(): Promise<void> {
+    // What the AOF gathered reaches the file and the disk before the process goes.
+    this.aof.close()
     if (this.cronTimer) clearInterval(this.cronTimer)
     this.cronTimer = undefined
-    this.stopSaveCron?.()
-    this.stopSaveCron = undefined
     this.stopSaveCron?.()
     this.stopSaveCron = undefined
     if (this.pauseTimer) clearTimeout(this.pauseTimer)
@@ -530,6 +533,7 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
 
   private cron(hz: number): void {
     this.cachedNow = Date.now()
+    this.aof.cron()
     // Redis gives active expiry 25% of each cron period.
     const budget = (1000 / hz) * 0.25
     const started = Date.now()
