@@ -267,7 +267,12 @@ export class AofEngine {
   private subscribe(): void {
     if (this.unsubscribe) return
     const propagation = this.server.propagation
-    if (propagation) this.unsubscribe = propagation.subscribe((dbIndex, argv) => this.feed(dbIndex, argv))
+    // 'replicas'-only effects (PUBLISH) are not data: Redis keeps them out of the AOF.
+    if (propagation) {
+      this.unsubscribe = propagation.subscribe((dbIndex, argv, target) => {
+        if (target === 'all') this.feed(dbIndex, argv)
+      })
+    }
     this.startFsyncTimer()
   }
 
