@@ -225,7 +225,7 @@ describe('rewrites', () => {
     h.run('SPOP', 's')
     const [single, multi, a, b, exec, del] = h.stream
     expect(single).toMatch(/^0:SREM s [a-e]$/)
-    expect([multi, exec]).toEqual(['-:MULTI', '-:EXEC'])
+    expect([multi, exec]).toEqual(['0:MULTI', '-:EXEC'])
     expect(a).toMatch(/^0:SREM s [a-e]$/)
     expect(b).toMatch(/^0:SREM s [a-e]$/)
     expect(new Set([single, a, b]).size).toBe(3)
@@ -300,7 +300,7 @@ describe('expiry and transactions', () => {
     h.run('GET', 'a')
     h.run('SET', 'b', 'w')
     h.run('MGET', 'c', 'nokey')
-    expect(h.stream).toEqual(['0:DEL a', '-:MULTI', '0:DEL b', '0:SET b w', '-:EXEC', '0:DEL c'])
+    expect(h.stream).toEqual(['0:DEL a', '0:MULTI', '0:DEL b', '0:SET b w', '-:EXEC', '0:DEL c'])
   })
 
   it('active expiry sends each DEL on its own', () => {
@@ -322,12 +322,12 @@ describe('expiry and transactions', () => {
     for (const cmd of [['MULTI'], ['SET', 'x', '1', 'EX', '10'], ['SELECT', '2'], ['INCRBYFLOAT', 'y', '1.5'], ['EXEC']]) h.run(...cmd)
     const now = h.server.clock
     expect(h.stream).toEqual([
-      '-:MULTI',
+      '0:MULTI',
       '0:SET m1 a',
       '0:SET m2 b',
       '-:EXEC',
       '0:SET m3 a',
-      '-:MULTI',
+      '0:MULTI',
       `0:SET x 1 PXAT ${now + 10000}`,
       '2:SET y 1.5 KEEPTTL',
       '-:EXEC',

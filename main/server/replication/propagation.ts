@@ -8,8 +8,9 @@
  *
  * `target` is 'all', or 'replicas' for an effect the AOF must skip (PUBLISH).
  * Each call is one command to replay, in order. `dbIndex` is the database it
- * applies to; it is NO_DB (-1) for the MULTI / EXEC markers that wrap a unit
- * with more than one effect (they need no SELECT). A consumer keeps its own
+ * applies to. A unit with more than one effect is wrapped in MULTI … EXEC:
+ * MULTI carries the db of the first effect (a SELECT goes before it, as in
+ * Redis), EXEC carries NO_DB (-1: needs no SELECT). A consumer keeps its own
  * "currently selected db" and emits SELECT when an effect's db differs, as
  * feedAppendOnlyFile / replicationFeedSlaves do; `StreamEncoder` does exactly
  * that and `encodeCommand` is the one RESP encoder (array of bulk strings).
@@ -47,7 +48,7 @@
 import type { CommandContext, ConfigView } from '../context'
 import type { Database } from '../store/database'
 
-/** The dbIndex of MULTI / EXEC markers: no SELECT needed. */
+/** The dbIndex of effects that need no SELECT (the EXEC marker). */
 export const NO_DB = -1
 
 /**
@@ -195,7 +196,8 @@ export class Propagation {
     const wrap = effects.length > 1
     // The markers go wherever any wrapped effect goes (an AOF skips a PUBLISH but keeps MULTI … EXEC).
     const markerTarget: EffectTarget = effects.some((e) => e.target === 'all') ? 'all' : 'replicas'
-    if (wrap) this.emit(NO_DB, MULTI, markerTarget)
+    // MULTI carries the first effect's db, so a SELECT goes before it rather than inside (Redis 7.0's propagatePendingCommands).
+    if (wrap) this.emit(effects[0].dbIndex, MULTI, markerTarget)
     for (const e of effects) this.emit(e.dbIndex, e.argv, e.target)
     if (wrap) this.emit(NO_DB, EXEC, markerTarget)
   }
