@@ -1,14 +1,25 @@
-/** A clock ref that ticks every second while a component is mounted, for "saved 12 s ago". */
+/**
+ * One clock for the whole page, ticking every second while any component
+ * uses it: every "saved 12 s ago" on screen agrees, and one timer serves all.
+ */
 import { onMounted, onUnmounted, ref, type Ref } from 'vue'
 
-export function useNow(intervalMs = 1000): Ref<number> {
-  const now = ref(Date.now())
-  let timer: ReturnType<typeof setInterval> | null = null
+const now = ref(Date.now())
+let users = 0
+let timer: ReturnType<typeof setInterval> | null = null
+
+export function useNow(): Readonly<Ref<number>> {
   onMounted(() => {
-    timer = setInterval(() => (now.value = Date.now()), intervalMs)
+    if (users++ === 0) {
+      now.value = Date.now()
+      timer = setInterval(() => (now.value = Date.now()), 1000)
+    }
   })
   onUnmounted(() => {
-    if (timer) clearInterval(timer)
+    if (--users === 0 && timer) {
+      clearInterval(timer)
+      timer = null
+    }
   })
   return now
 }

@@ -21,6 +21,14 @@ export function changesText(count: number): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? 'change' : 'changes'}`
 }
 
+/** When the data was last saved, for a field labelled "Last save": `12 s ago`, `saving…`. */
+export function lastSaveText(p: PersistenceStatus, nowMs: number): string {
+  if (p.loading) return 'loading data…'
+  if (p.bgsaveInProgress) return 'saving…'
+  const age = formatAge(p.lastSaveAt, nowMs)
+  return p.lastBgsaveStatus === 'err' ? `${age} · last save failed` : age
+}
+
 /** State of the last/current background save, as a phrase. */
 export function saveText(p: PersistenceStatus, nowMs: number): string {
   if (p.loading) return 'loading data…'

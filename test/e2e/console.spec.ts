@@ -2,22 +2,10 @@
  * The walking skeleton as a user drives it: create a node in the page, wait
  * for it to run, talk to it in the console as with redis-cli, remove it.
  */
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-
-const ARTIFACTS = join(process.cwd(), 'artifacts', 'e2e')
-
-async function openApp(page: Page): Promise<void> {
-  await page.goto(`/?token=${process.env.TANDEM_E2E_TOKEN}`)
-  await expect(page.getByTestId('connection-state')).toHaveText('Connected')
-}
-
-async function typeCommand(page: Page, line: string): Promise<void> {
-  const input = page.getByTestId('console-input')
-  await input.fill(line)
-  await input.press('Enter')
-}
+import { ARTIFACTS, openApp, typeCommand } from './app'
 
 test('a bad port is refused in the form before anything is sent', async ({ page }) => {
   await openApp(page)

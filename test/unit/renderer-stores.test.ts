@@ -6,7 +6,7 @@ import { useFleetStore } from '../../renderer/src/stores/fleet'
 import { INVALID_ARGUMENTS, useConsoleStore } from '../../renderer/src/stores/console-sessions'
 import { parseCreateForm, PORT_MESSAGE } from '../../renderer/src/node-form'
 import { usePersistenceStore } from '../../renderer/src/stores/persistence'
-import { aofText, formatAge, persistenceFailing, persistenceSummary, saveText } from '../../renderer/src/persistence'
+import { aofText, formatAge, lastSaveText, persistenceFailing, persistenceSummary, saveText } from '../../renderer/src/persistence'
 import type { ApiEvents, ApiMethod, ApiParams, ApiResult } from '../../shared/api'
 import type { ConsoleReply, NodeView, PersistenceStatus } from '../../shared/types'
 
@@ -243,6 +243,9 @@ describe('persistence line', () => {
   it('says when a save or rewrite failed, is scheduled, or the server is loading', () => {
     expect(saveText(persistenceState({ lastBgsaveStatus: 'err' }), 1_002_000)).toBe('saved 2 s ago · last save failed')
     expect(saveText(persistenceState({ loading: true }), 0)).toBe('loading data…')
+    expect(lastSaveText(persistenceState(), 1_003_000)).toBe('3 s ago')
+    expect(lastSaveText(persistenceState({ bgsaveInProgress: true }), 0)).toBe('saving…')
+    expect(lastSaveText(persistenceState({ lastBgsaveStatus: 'err' }), 1_000_000)).toBe('just now · last save failed')
     expect(aofText(persistenceState({ aofRewriteScheduled: true }))).toBe('AOF on · rewrite scheduled')
     expect(aofText(persistenceState({ lastAofRewriteStatus: 'err' }))).toBe('AOF on · last rewrite failed')
     expect(aofText(persistenceState({ lastAofWriteStatus: 'err' }))).toBe('AOF on · AOF write failing')

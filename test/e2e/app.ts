@@ -1,0 +1,78 @@
+/**
+ * What every e2e spec does to drive the page: open it with the token,
+ * create a node, type in the console, or call the API the page itself uses.
+ */
+import { expect, type Locator, type Page } from '@playwright/test'
+import { join } from 'node:path'
+import type { ApiMethod, ApiParams, ApiResult } from '../../shared/api'
+
+export const ARTIFACTS = join(process.cwd(), 'artifacts', 'e2e')
+
+export async function openApp(page: Page): Promise<void> {
+  await page.goto(`/?token=${process.env.TANDEM_E2E_TOKEN}`)
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected')
+}
+
+export async function typeCommand(page: Page, line: string): Promise<void> {
+  const input = page.getByTestId('console-input')
+  await input.fill(line)
+  await input.press('Enter')
+}
+
+export function nodeRow(page: Page, name: string): Locator {
+  return page.locator(`[data-testid="node-row"][data-node-name="${name}"]`)
+}
+
+/** Creates a node with the page's form and waits until it runs and answers. */
+export async function createNodeInForm(page: Page, name: string): Promise<Locator> {
+  await page.getByTestId('create-name').fill(name)
+  await page.getByTestId('create-submit').click()
+  const row = nodeRow(page, name)
+  await expect(row).toHaveCount(1)
+  await expect(row.getByTestId('node-state')).toHaveText('running', { timeout: 30_000 })
+  await expect(row.getByTestId('node-live')).toHaveAttribute('data-live', 'true', { timeout: 30_000 })
+  return row
+}
+
+/**
+ * A call over the page's own WebSocket API, for what the page does not offer
+ * (extra redis.conf directives such as `appendonly yes`) and for cleanup.
+ */
+export async function callApi<M extends ApiMethod>(page: Page, method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
+  const result = await page.evaluate(
+    ({ method, params }) =>
+      new Promise<unknown>((resolve, reject) => {
+        // Runs in the page: its globals, typed here without the DOM library.
+        const page = globalThis as unknown as {
+          location: { host: string; search: string }
+          WebSocket: new (url: string) => {
+            onopen: (() => void) | null
+            onerror: (() => void) | null
+            onmessage: ((message: { data: unknown }) => void) | null
+            send(data: string): void
+            close(): void
+          }
+        }
+        const token = new URLSearchParams(page.location.search).get('token') ?? ''
+        const socket = new page.WebSocket(`ws://${page.location.host}/api?token=${encodeURIComponent(token)}`)
+        socket.onopen = () => socket.send(JSON.stringify({ kind: 'call', id: 1, method, params }))
+        socket.onerror = () => reject(new Error('API socket failed'))
+        socket.onmessage = (message) => {
+          const frame = JSON.parse(String(message.data)) as { kind: string; id?: number; ok?: boolean; result?: unknown; error?: string }
+          if (frame.kind !== 'result' || frame.id !== 1) return
+          socket.close()
+          if (frame.ok) resolve(frame.result)
+          else reject(new Error(`${method}: ${frame.error ?? 'failed'}`))
+        }
+      }),
+    { method, params },
+  )
+  return result as ApiResult<M>
+}
+
+/** Removes the named nodes if they exist (a spec's cleanup, whatever point it reached). */
+export async function removeNodes(page: Page, names: readonly string[]): Promise<void> {
+  for (const view of await callApi(page, 'fleet.list', {})) {
+    if (names.includes(view.spec.name)) await callApi(page, 'node.remove', { id: view.spec.id })
+  }
+}
