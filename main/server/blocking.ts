@@ -201,6 +201,14 @@ export class BlockingService {
     if (this.hooked.has(db)) return
     this.hooked.add(db)
     db.modifiedListeners.push((d, key) => this.keyWritten(d, key))
+    db.swappedListeners.push((d) => this.contentsSwapped(d))
+  }
+
+  /** scanDatabaseForReadyKeys: after SWAPDB, every awaited key that now exists may serve its clients. */
+  private contentsSwapped(db: Database): void {
+    const perKey = this.byKey.get(db)
+    if (!perKey) return
+    for (const key of perKey.keys()) if (db.peek(key) !== undefined) this.keyWritten(db, key)
   }
 
   private keyWritten(db: Database, key: string): void {

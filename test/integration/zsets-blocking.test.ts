@@ -87,6 +87,22 @@ describe.each(kinds)('blocking sorted-set pops (%s)', (kind) => {
     expect(await admin.zrange('b', '0', '-1')).toEqual(['b3'])
   })
 
+  it('serves a client whose key exists in its db after SWAPDB, which it stays selected into', async () => {
+    const admin = connect('admin')
+    const waiter = connect('waiter')
+    const popped = waiter.call('BZPOPMIN', 'z', '0')
+    await untilRunning(admin, 'waiter', 'bzpopmin')
+    await admin.select(1)
+    await admin.zadd('z', '3', 'from-db1')
+    expect(await admin.swapdb(0, 1)).toBe('OK')
+    expect(await popped).toEqual(['z', 'from-db1', '3'])
+    expect(await waiter.set('mine', 'x')).toBe('OK')
+    expect(await admin.get('mine')).toBeNull()
+    await admin.select(0)
+    expect(await admin.get('mine')).toBe('x')
+    expect(await admin.exists('z')).toBe(0)
+  })
+
   it('keeps waiting while the written key is not a sorted set, then serves the next ZADD', async () => {
     const admin = connect('admin')
     const waiter = connect('waiter')

@@ -68,36 +68,6 @@ function moveCommand(ctx: CommandContext): Reply {
   return ONE
 }
 
-/**
- * dbSwapDatabases. The Database keeps its tables private, so the contents
- * are exchanged key by key (O(N)); every key in both databases is signalled,
- * as touchAllWatchedKeysInDb does for WATCH.
- */
-function swapContents(a: Database, b: Database): void {
-  const snapshot = (db: Database) =>
-    [...db.entries()].map(([key, value]) => ({ key, value, expire: db.getExpire(key) }))
-  const fromA = snapshot(a)
-  const fromB = snapshot(b)
-  a.flush()
-  b.flush()
-  const load = (db: Database, items: typeof fromA) => {
-    for (const { key, value, expire } of items) {
-      db.overwrite(key, value)
-      if (expire !== undefined) db.setExpire(key, expire)
-    }
-  }
-  load(a, fromB)
-  load(b, fromA)
-  for (const { key } of fromA) {
-    a.signalModified(key)
-    b.signalModified(key)
-  }
-  for (const { key } of fromB) {
-    a.signalModified(key)
-    b.signalModified(key)
-  }
-}
-
 function swapdbCommand(ctx: CommandContext): Reply {
   const id1 = intArg(ctx.argv[1], 'invalid first DB index')
   if (isReply(id1)) return id1
@@ -106,7 +76,8 @@ function swapdbCommand(ctx: CommandContext): Reply {
   const a = databaseAt(ctx, id1)
   const b = databaseAt(ctx, id2)
   if (a === undefined || b === undefined) return ERR_DB_INDEX
-  if (a !== b) swapContents(a, b)
+  // dbSwapDatabases: O(1); WATCH, blocked clients and snapshots follow through the Database's listeners.
+  a.swapContents(b)
   ctx.server.dirty++
   return OK
 }

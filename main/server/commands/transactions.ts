@@ -11,7 +11,8 @@
  *
  * WATCH hooks each database's modifiedListeners (every write, and expiry,
  * signals there) and flushingListeners (FLUSHDB/FLUSHALL/SWAPDB touch only
- * keys that existed, as touchAllWatchedKeysInDb).
+ * keys that existed, as touchAllWatchedKeysInDb), plus swappedListeners
+ * (after SWAPDB, keys that exist in the contents received).
  */
 import type { CommandContext, ClientState } from '../context'
 import type { Reply } from '../protocol/reply'
@@ -117,6 +118,8 @@ function hook(db: Database): void {
   hookedDatabases.add(db)
   db.modifiedListeners.push(touchWatchedKey)
   db.flushingListeners.push(touchAllWatchedKeysInDb)
+  // SWAPDB: a watched key that exists in the contents the db received is touched too (touchAllWatchedKeysInDb's replaced_with).
+  db.swappedListeners.push(touchAllWatchedKeysInDb)
 }
 
 function isLogicallyExpired(db: Database, key: string, now: number): boolean {

@@ -74,16 +74,31 @@ interface Preserved {
   readonly expireAt: number | undefined
 }
 
-/** Per database: which keys are settled (written, or known to be outside the image). */
+/** Per database: the walk's progress and the keys settled before the walk reached them. */
 interface DbState {
   readonly db: Database
   /** Empty at the start: nothing to write, nothing to guard. */
   finished: boolean
-  /** Keys already written to the stream. */
-  readonly written: Set<string>
-  /** Keys settled before the walk reached them: their old value, or null when created after the start. */
+  /**
+   * FLUSHDB/FLUSHALL/SWAPDB handed every unsettled key over (preserved): the
+   * image of this db is complete, and its keyspace — emptied, or another db's
+   * contents after SWAPDB — is no longer walked or guarded.
+   */
+  handedOver: boolean
+  /** Keys settled before the walk reached them: their old value to write, or null (created after the start, or written already). */
   readonly preserved: Map<string, Preserved | null>
 }
+
+/**
+ * "Written by snapshot N" is stamped on the value object itself rather than
+ * kept in a Set of written keys: a million-entry Set costs more than the
+ * whole RDB encoding (its growth and GC), a stamp is one property store.
+ * A value carries the stamp of the latest snapshot that wrote it; epochs
+ * never repeat, so stale stamps mean nothing.
+ */
+const WRITTEN_BY = Symbol('snapshot-epoch')
+type Stamped = { [WRITTEN_BY]?: number }
+let lastEpoch = 0
 
 /** A deep copy through the portable form the RDB codec uses (a type it cannot save is kept as is and fails at write). */
 export function cloneValue(value: RedisValue): RedisValue {
@@ -97,6 +112,7 @@ class Snapshot implements SnapshotHandle {
   inProgress = true
   keysWritten = 0
   private readonly states: DbState[]
+  private readonly epoch = ++lastEpoch
   /** The database being walked now (index into states). */
   private current = -1
   /** Value objects handed over by reference (flush): copied before an in-place change. */
@@ -115,7 +131,7 @@ class Snapshot implements SnapshotHandle {
     this.states = databases.map((db) => ({
       db,
       finished: db.storedKeyCount === 0,
-      written: new Set<string>(),
+      handedOver: false,
       preserved: new Map<string, Preserved | null>(),
     }))
     for (const { db } of this.states) {
@@ -169,8 +185,10 @@ class Snapshot implements SnapshotHandle {
       this.current = i
       writer.selectDb(state.db.index, state.db.storedKeyCount, state.db.volatileCount)
       for (const [key, value] of state.db.entries()) {
-        if (state.written.has(key) || state.preserved.has(key)) continue
-        this.write(state, key, value, state.db.getExpire(key))
+        // After SWAPDB this iterator walks the other db's keyspace: everything left is in `preserved`.
+        if (state.handedOver) break
+        if ((value as Stamped)[WRITTEN_BY] === this.epoch || state.preserved.has(key)) continue
+        this.write(key, value, state.db.getExpire(key))
         if (++sinceCheck >= 64) {
           sinceCheck = 0
           if (performance.now() >= this.deadline) yield
@@ -188,16 +206,15 @@ class Snapshot implements SnapshotHandle {
         }
       }
       state.finished = true
-      state.written.clear()
       state.preserved.clear()
     }
     this.current = -1
     writer.finish()
   }
 
-  private write(state: DbState, key: string, value: RedisValue, expireAt: number | undefined): void {
+  private write(key: string, value: RedisValue, expireAt: number | undefined): void {
     this.options.writer.key(keyBuffer(key), value, expireAt)
-    state.written.add(key)
+    ;(value as Stamped)[WRITTEN_BY] = this.epoch
     this.keysWritten++
   }
 
@@ -212,15 +229,20 @@ class Snapshot implements SnapshotHandle {
       }
     }
     const state = this.states[db.index]
-    if (state === undefined || state.db !== db || state.finished) return
-    if (state.written.has(key) || state.preserved.has(key)) return
+    if (state === undefined || state.db !== db || state.finished || state.handedOver) return
+    if (state.preserved.has(key)) return
     if (value === undefined) {
+      // Absent now and never settled: it did not exist when the snapshot began.
       state.preserved.set(key, null)
       return
     }
+    // A stamped value was written already, under this key: every move of a value to another key settles that key first.
+    if ((value as Stamped)[WRITTEN_BY] === this.epoch) return
     const expireAt = db.getExpire(key)
     if (state === this.states[this.current]) {
-      this.write(state, key, value, expireAt)
+      this.write(key, value, expireAt)
+      // Settled: the key may get a new (unstamped) value object before the walk reaches it.
+      state.preserved.set(key, null)
       return
     }
     state.preserved.set(key, { value: cloneValue(value), expireAt })
@@ -229,13 +251,14 @@ class Snapshot implements SnapshotHandle {
   /** FLUSHDB/FLUSHALL/SWAPDB are about to empty `db`: keep every unwritten key by reference. */
   private beforeFlush(db: Database): void {
     const state = this.states[db.index]
-    if (state === undefined || state.db !== db || state.finished) return
+    if (state === undefined || state.db !== db || state.finished || state.handedOver) return
     for (const [key, value] of db.entries()) {
-      if (state.written.has(key) || state.preserved.has(key)) continue
+      if ((value as Stamped)[WRITTEN_BY] === this.epoch || state.preserved.has(key)) continue
       const kept: Preserved = { value, expireAt: db.getExpire(key) }
       state.preserved.set(key, kept)
       this.shared.set(value, kept)
     }
+    state.handedOver = true
   }
 }
 

@@ -60,15 +60,29 @@ export function keyBuffer(key: string): Buffer {
 const KEYS_PER_LOOP = 20
 const ACCEPTABLE_STALE_PERCENT = 10
 
+/** Everything SWAPDB exchanges between two databases (not the hooks: those belong to the index). */
+interface DatabaseContents {
+  dict: Map<string, RedisValue>
+  expires: Map<string, number>
+  keyTable: ScanTable
+  expireTable: ScanTable
+  expireSum: number
+  epochBase: number
+  expireCursor: number
+  earliestExpire: number
+  keyMemory: KeyMemoryTable
+}
+
 export class Database {
-  private readonly dict = new Map<string, RedisValue>()
-  private readonly expires = new Map<string, number>()
+  // Not readonly: swapContents exchanges them with another database's in O(1).
+  private dict = new Map<string, RedisValue>()
+  private expires = new Map<string, number>()
   /** Bucket layouts for SCAN/RANDOMKEY over keys and for the active cycle over expires. */
-  private readonly keyTable = new ScanTable()
-  private readonly expireTable = new ScanTable()
+  private keyTable = new ScanTable()
+  private expireTable = new ScanTable()
   /** Sum of (expire time - epochBase) over `expires`, for an exact avg_ttl without a walk. */
   private expireSum = 0
-  private readonly epochBase: number
+  private epochBase: number
   private expireCursor = 0
   /**
    * No key expires before this time (a lower bound, exact after each full
@@ -86,8 +100,9 @@ export class Database {
   readonly flushListeners: ((db: Database) => void)[] = []
   /** Called just before FLUSHDB/FLUSHALL/SWAPDB empty this database (WATCH needs to know which keys existed). */
   readonly flushingListeners: ((db: Database) => void)[] = []
-  /** Per-key memory charge and LRU/LFU access state (INFO memory, maxmemory, OBJECT IDLETIME/FREQ). */
-  readonly memory: KeyMemoryTable
+  /** Called after SWAPDB gave this database another's contents (WATCH and blocked clients re-check their keys). */
+  readonly swappedListeners: ((db: Database) => void)[] = []
+  private keyMemory: KeyMemoryTable
   /**
    * Called BEFORE anything may change `key` — its value in place (after a
    * lookup), its replacement, deletion or TTL: the snapshot engine's
@@ -100,7 +115,12 @@ export class Database {
     private readonly host: KeyspaceHost,
   ) {
     this.epochBase = host.now()
-    this.memory = new KeyMemoryTable(() => host.now())
+    this.keyMemory = new KeyMemoryTable(() => host.now())
+  }
+
+  /** Per-key memory charge and LRU/LFU access state (INFO memory, maxmemory, OBJECT IDLETIME/FREQ). */
+  get memory(): KeyMemoryTable {
+    return this.keyMemory
   }
 
   // ---- lookups -----------------------------------------------------------
@@ -189,6 +209,27 @@ export class Database {
     this.memory.clear()
     this.version++
     for (const listener of this.flushListeners) listener(this)
+  }
+
+  /**
+   * dbSwapDatabases (SWAPDB): exchange the whole contents — keys, TTLs, scan
+   * tables, memory accounting — with `other` in O(1), without visiting a key.
+   * The Database objects stay at their index with their hooks, so clients
+   * selected into one (and their WATCHes and blocked keys) see the other data
+   * from now on, as in Redis. flushingListeners run first on both (each is
+   * about to lose its contents), swappedListeners after (each has new ones).
+   */
+  swapContents(other: Database): void {
+    if (other === this) return
+    for (const listener of this.flushingListeners) listener(this)
+    for (const listener of other.flushingListeners) listener(other)
+    const mine = this.contents()
+    this.adopt(other.contents())
+    other.adopt(mine)
+    this.version++
+    other.version++
+    for (const listener of this.swappedListeners) listener(this)
+    for (const listener of other.swappedListeners) listener(other)
   }
 
   /** signalModifiedKey: a write changed `key`. */
@@ -372,6 +413,23 @@ export class Database {
   }
 
   // ---- internals ---------------------------------------------------------
+
+  private contents(): DatabaseContents {
+    const { dict, expires, keyTable, expireTable, expireSum, epochBase, expireCursor, earliestExpire, keyMemory } = this
+    return { dict, expires, keyTable, expireTable, expireSum, epochBase, expireCursor, earliestExpire, keyMemory }
+  }
+
+  private adopt(c: DatabaseContents): void {
+    this.dict = c.dict
+    this.expires = c.expires
+    this.keyTable = c.keyTable
+    this.expireTable = c.expireTable
+    this.expireSum = c.expireSum
+    this.epochBase = c.epochBase
+    this.expireCursor = c.expireCursor
+    this.earliestExpire = c.earliestExpire
+    this.keyMemory = c.keyMemory
+  }
 
   private guard(k: string): void {
     for (const guard of this.writeGuards) guard(this, k)
