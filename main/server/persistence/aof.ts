@@ -541,8 +541,9 @@ export class AofEngine {
     this.persistManifest(next)
     this.manifest = next
     if (this.state === 'wait-rewrite') this.state = 'on'
-    this.baseSize = fileSize(join(this.dir, base.fileName))
-    this.currentSize = this.baseSize + (this.state === 'on' && this.fd !== undefined ? fstatSync(this.fd).size : 0)
+    // backgroundRewriteDoneHandler: the growth that triggers the next automatic rewrite counts from base + the incr written meanwhile.
+    this.currentSize = fileSize(join(this.dir, base.fileName)) + (this.state === 'on' && this.fd !== undefined ? fstatSync(this.fd).size : 0)
+    this.baseSize = this.currentSize
     this.deleteHistoryFiles()
   }
 
