@@ -150,4 +150,23 @@ describe.each(kinds)('client control (%s)', (kind) => {
     expect(info).toContain('pubsub_channels:2\r\n')
     expect(info).toContain('pubsub_patterns:1\r\n')
   })
+
+  it('CLIENT LIST/KILL TYPE pubsub match clients with a subscription, until they unsubscribe from everything', async () => {
+    const admin = connect('admin')
+    const names = async (type: string): Promise<string[]> =>
+      [...String(await admin.call('CLIENT', 'LIST', 'TYPE', type)).matchAll(/ name=(\S*) /g)].map((m) => m[1]).sort()
+    const channel = connect('channel')
+    const pattern = connect('pattern')
+    connect('plain')
+    await channel.subscribe('news')
+    await pattern.psubscribe('n*')
+    await until(async () => (await names('normal')).includes('plain'), 'plain client')
+    expect(await names('pubsub')).toEqual(['channel', 'pattern'])
+    expect(await names('normal')).toEqual(['admin', 'plain'])
+    await channel.unsubscribe()
+    expect(await names('pubsub')).toEqual(['pattern'])
+    expect(await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub')).toBe(1)
+    await until(async () => !(await names('normal')).includes('pattern') && (await names('pubsub')).length === 0, 'pattern killed')
+    expect(await names('normal')).toEqual(['admin', 'channel', 'plain'])
+  })
 })

@@ -1,5 +1,6 @@
 /** Connection commands: PING ECHO QUIT SELECT AUTH HELLO CLIENT, replies as Redis 7.0.15. */
 import type { CommandContext } from '../context'
+import type { ClientHandle } from '../core'
 import type { CommandSpec } from './types'
 import type { Reply } from '../protocol/reply'
 import {
@@ -195,6 +196,16 @@ function clientKind(name: string): ClientKind | null {
   return null
 }
 
+/**
+ * getClientType: a normal client with at least one channel or pattern
+ * subscription is of type pubsub (Redis's CLIENT_PUBSUB flag, shown as `P`),
+ * and normal again once it unsubscribed from everything.
+ */
+function clientType(ctx: CommandContext, client: ClientHandle): ClientKind {
+  if (client.kind === 'normal' && ctx.server.pubsub?.isSubscriber(client)) return 'pubsub'
+  return client.kind
+}
+
 function clientList(ctx: CommandContext): Reply {
   const argv = ctx.argv
   const core = ctx.server.core
@@ -202,7 +213,7 @@ function clientList(ctx: CommandContext): Reply {
   if (argv.length === 4 && argv[2].toString().toLowerCase() === 'type') {
     const kind = clientKind(argv[3].toString())
     if (!kind) return error(`ERR Unknown client type '${argv[3].toString()}'`)
-    clients = clients.filter((c) => c.kind === kind)
+    clients = clients.filter((c) => clientType(ctx, c) === kind)
   } else if (argv.length > 3 && argv[2].toString().toLowerCase() === 'id') {
     const ids = new Set<number>()
     for (const arg of argv.slice(3)) {
@@ -263,7 +274,7 @@ function clientKill(ctx: CommandContext): Reply {
   const victims = core.clients().filter(
     (c) =>
       (id === undefined || c.id === id) &&
-      (kind === undefined || c.kind === kind) &&
+      (kind === undefined || clientType(ctx, c) === kind) &&
       (addr === undefined || c.addr === addr) &&
       (laddr === undefined || c.laddr === laddr) &&
       !(skipMe && c.id === ctx.client.id),
