@@ -100,7 +100,7 @@ async function contents(c: Redis): Promise<Record<string, unknown>> {
       else if (type === 'list') value = (await c.lrange(k, 0, -1)).join(',')
       else if (type === 'set') value = (await c.smembers(k)).sort().join(',')
       else if (type === 'hash') value = JSON.stringify(Object.entries(await c.hgetall(k)).sort())
-      else value = (await c.zrange(k, 0, -1, 'WITHSCORES')).join(',')
+      else value = (await c.call('ZRANGE', k, '0', '-1', 'WITHSCORES') as string[]).join(',')
       const expireAt = Number(await c.call('PEXPIRETIME', k))
       out[`${db}:${k.toString('hex')}`] = { type, value, expireAt }
     }

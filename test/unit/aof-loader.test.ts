@@ -125,8 +125,8 @@ describe('AofCommandWriter (aof-use-rdb-preamble no)', () => {
     const chunks: Buffer[] = []
     const w = new AofCommandWriter((c) => chunks.push(c))
     w.header()
-    w.selectDb(0, 0, 0)
-    w.selectDb(3, 1, 1)
+    w.selectDb(0, 0)
+    w.selectDb(3, 1)
     w.key(Buffer.from('k'), stringValue(Buffer.from('v')), 1700000000123)
     w.finish()
     expect(Buffer.concat(chunks).toString('latin1')).toBe(

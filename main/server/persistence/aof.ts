@@ -472,13 +472,19 @@ export class AofEngine {
         failure = e as Error
       }
     }
+    // Should the engine ever finish inside startSnapshot, the outcome waits until the job is recorded.
+    let early: { err: Error | undefined } | undefined
     const snapshot = startSnapshot(this.server.databases, {
       writer: this.baseWriter(sink, rdbPreamble),
       aux: this.baseAux(rdbPreamble),
-      onDone: (err) => this.rewriteDone(err ?? failure),
+      onDone: (err) => {
+        if (this.job?.snapshot === snapshot) this.rewriteDone(err ?? failure)
+        else early = { err: err ?? failure }
+      },
     })
     this.job = { snapshot, tempBasePath, fd, startedAt, viaTempIncr, rdbPreamble }
     this.log.notice('Background append only file rewriting started')
+    if (early) this.rewriteDone(early.err)
   }
 
   /** backgroundRewriteDoneHandler. */
