@@ -425,3 +425,20 @@ describe('automatic rewrite', () => {
     expect(await client.dbsize()).toBe(101)
   })
 })
+
+describe('BGREWRITEAOF while a BGSAVE runs', () => {
+  it('is scheduled, as Redis with a child active, and runs once the BGSAVE ends', async () => {
+    const dir = newDir()
+    const { client } = await tandemIn(dir)
+    for (let i = 0; i < 8; i++) {
+      await client.pipeline(Array.from({ length: 5000 }, (_, j) => ['set', `k:${i * 5000 + j}`, 'v'.repeat(20)] as string[])).exec()
+    }
+    expect(await client.bgsave()).toBe('Background saving started')
+    expect(await client.bgrewriteaof()).toBe('Background append only file rewriting scheduled')
+    expect(await client.info('persistence')).toMatch(/aof_rewrite_scheduled:1/)
+    await waitFor(async () => /aof_rewrites:1\r\n/.test(await client.info('persistence')))
+    await rewriteDone(client)
+    expect(await client.info('persistence')).toMatch(/rdb_last_bgsave_status:ok/)
+    expect(manifest(dir)).toBe('file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n')
+  })
+})
