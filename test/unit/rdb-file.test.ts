@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { lzfCompress, lzfDecompress } from '../../main/server/persistence/lzf'
 import { Crc64 } from '../../main/server/persistence/crc64'
 import { RDB_OPCODE, RdbFileWriter, RdbLoadError, readRdb, standardAuxFields } from '../../main/server/persistence/rdb-file'
 import type { PortableValue } from '../../main/server/persistence/rdb-value'
@@ -165,6 +167,21 @@ describe('RdbFileWriter + readRdb', () => {
     const file = Buffer.concat([body, new Crc64().update(body).bytesLE()])
     const { keys } = readAll(file)
     expect(keys).toEqual([{ db: 0, key: b('k'), value: { type: 'string', value: b('v') }, expireAt: 2_000_000_000_000 }])
+  })
+})
+
+describe('LZF across many calls (shared hash table, unzeroed output buffers)', () => {
+  it('every compressed string decompresses to itself, whatever was compressed before', () => {
+    const texty = fc.array(fc.constantFrom(...'abcab  xyz0123'.split('')), { minLength: 21, maxLength: 400 }).map((a) => Buffer.from(a.join('')))
+    fc.assert(
+      fc.property(fc.array(fc.oneof(texty, fc.uint8Array({ minLength: 21, maxLength: 300 }).map((u) => Buffer.from(u))), { minLength: 1, maxLength: 20 }), (inputs) => {
+        for (const input of inputs) {
+          const packed = lzfCompress(input, input.length - 4)
+          if (packed !== null) expect(lzfDecompress(packed, input.length)).toEqual(input)
+        }
+      }),
+      { numRuns: 200 },
+    )
   })
 })
 
