@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serverDefinitions, startServer } from './servers.mjs'
 import { ZSET_KEY, loadMillionMemberZset } from './zset-load.mjs'
+import { bgsaveWorkload } from './bgsave.mjs'
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const RESULTS_FILE = join(REPO_ROOT, 'bench', 'results', 'latest.json')
@@ -22,7 +23,8 @@ const BENCHMARK_TIMEOUT_MS = 180_000
 /**
  * `command` runs redis-benchmark's custom-command mode instead of `-t tests`;
  * `setup(port)` prepares the data set before the workload runs on each server.
- * @typedef {{ name: string, tests: string, requests: number, clients: number, pipeline: number, extraArgs?: string[], command?: string[], setup?: (port: number) => Promise<void> }} Workload
+ * `run(port)` replaces redis-benchmark entirely and resolves with rows of the same shape.
+ * @typedef {{ name: string, tests: string, requests: number, clients: number, pipeline: number, extraArgs?: string[], command?: string[], setup?: (port: number) => Promise<void>, run?: (port: number) => Promise<object[]> }} Workload
  * @type {Workload[]}
  */
 export const WORKLOADS = [
@@ -30,6 +32,8 @@ export const WORKLOADS = [
   { name: 'set/get -P 16', tests: 'set,get', requests: 100_000, clients: 50, pipeline: 16 },
   // Issue 3: ZADD and ZRANGEBYSCORE on a 1,000,000-member sorted set, within 3x of Redis's time per operation.
   { name: 'zset 1M zadd', tests: 'zadd', requests: 100_000, clients: 50, pipeline: 1, setup: loadMillionMemberZset, extraArgs: ['-r', '1000000'], command: ['zadd', ZSET_KEY, '__rand_int__', 'member:__rand_int__'] },
+  // Issue 4: BGSAVE of 1,000,000 small keys (time until rdb_bgsave_in_progress:0; p99 column = longest PING during it, target < 50 ms).
+  { name: 'bgsave 1M keys', tests: 'BGSAVE 1M keys', requests: 1, clients: 1, pipeline: 1, run: bgsaveWorkload },
   { name: 'zset 1M zrangebyscore', tests: 'zrangebyscore', requests: 100_000, clients: 50, pipeline: 1, setup: loadMillionMemberZset, extraArgs: ['-r', '1000000'], command: ['zrangebyscore', ZSET_KEY, '__rand_int__', '+inf', 'LIMIT', '0', '10'] },
 ]
 
@@ -140,7 +144,7 @@ async function main() {
         process.stderr.write(`${definition.name}: ${workload.name} (${requests} requests, ${workload.clients} clients)…\n`)
         try {
           if (workload.setup) await workload.setup(server.port)
-          measurements.get(workload.name).set(definition.name, await runBenchmark(server.port, workload, requests))
+          measurements.get(workload.name).set(definition.name, workload.run ? await workload.run(server.port) : await runBenchmark(server.port, workload, requests))
         } catch (e) {
           failed = true
           console.error(`${definition.name}: ${workload.name}: ${e.message}`)
