@@ -442,3 +442,26 @@ describe('BGREWRITEAOF while a BGSAVE runs', () => {
     expect(manifest(dir)).toBe('file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n')
   })
 })
+
+describe.skipIf(!hasRealRedis())('an AOF from before Redis 7', () => {
+  it('a single appendonly.aof (RDB preamble + command tail, as Redis 4-6 wrote) is migrated into appendonlydir and loaded', async () => {
+    const source = newDir()
+    const redis = await startRedis(['--dir', source, ...DEBUG, '--save', ''])
+    running.push(redis)
+    const rc = new Redis({ port: redis.port, maxRetriesPerRequest: 0, retryStrategy: () => null })
+    clients.push(rc)
+    await populate(rc)
+    await rc.save()
+    const tail = Buffer.from('*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$4\r\ntail\r\n$3\r\nyes\r\n')
+    await rc.set('tail', 'yes')
+    const expected = await digest(rc)
+    const dir = newDir()
+    writeFileSync(join(dir, 'appendonly.aof'), Buffer.concat([readFileSync(join(source, 'dump.rdb')), tail]))
+
+    const { server, client } = await tandemIn(dir)
+    expect(await digest(client)).toBe(expected)
+    expect(server.output()).toContain('Successfully migrated an old-style AOF into the AOF directory appendonlydir.')
+    expect(existsSync(join(dir, 'appendonly.aof'))).toBe(false)
+    expect(manifest(dir)).toBe('file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n')
+  })
+})

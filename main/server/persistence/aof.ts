@@ -178,6 +178,7 @@ export class AofEngine {
    */
   loadAndOpenAtStart(): boolean {
     this.manifest = this.readManifestFromDisk()
+    this.upgradeOldStyleIfNeeded()
     const loaded = this.loadFiles()
     this.server.dirty = 0
     this.openAtStart()
@@ -198,6 +199,28 @@ export class AofEngine {
       this.log.warning(e.message)
       return false
     }
+  }
+
+  /**
+   * A single `appendonly.aof` in `dir` (Redis before 7, possibly with an RDB
+   * preamble) becomes the base of a new manifest, in loadAppendOnlyFiles'
+   * three situations; aofUpgradePrepare writes the manifest first, then moves
+   * the file, so a crash in between still finds the old file where it was.
+   */
+  private upgradeOldStyleIfNeeded(): void {
+    const name = this.appendFileName
+    const old = join(this.workDir, name)
+    if (!existsSync(old)) return
+    const m = this.manifest
+    const dirMissing = !existsSync(this.dir)
+    const noFiles = !m.base && m.incr.length === 0
+    const onlyOldBase = m.base?.fileName === name && m.incr.length === 0 && !existsSync(join(this.dir, name))
+    if (!dirMissing && !noFiles && !onlyOldBase) return
+    mkdirSync(this.dir, { recursive: true })
+    this.manifest = { ...emptyManifest(), base: { fileName: name, seq: 1, type: 'b' }, currentBaseSeq: 1 }
+    this.persistManifest(this.manifest)
+    renameSync(old, join(this.dir, name))
+    this.log.notice(`Successfully migrated an old-style AOF into the AOF directory ${this.server.config.get('appenddirname') ?? 'appendonlydir'}.`)
   }
 
   private loadFiles(): boolean {
