@@ -106,6 +106,9 @@ export function dispatch(table: CommandTable, ctx: CommandContext, authRequired:
   if (outOfMemory && spec.flags.includes('denyoom')) return { reply: ERR_OOM, spec, executed: false }
   // processCommand: after a failed BGSAVE (stop-writes-on-bgsave-error), writes and PING are refused.
   if ((spec.flags.includes('write') || spec.name === 'ping') && writesDeniedByDiskError(ctx.server)) return { reply: error(MISCONF_TEXT), spec, executed: false }
+  // …and after a failed AOF write, until cron's retry succeeds (persistence/aof.ts).
+  const aofError = ctx.server.aof?.writeError()
+  if (aofError !== undefined && (spec.flags.includes('write') || spec.name === 'ping')) return { reply: error(`MISCONF Errors writing to the AOF file: ${aofError}`), spec, executed: false }
   const refused = subscriberContextRefusal(spec, ctx)
   if (refused) return { reply: refused, spec, executed: false }
   // A MONITOR client is a replica to Redis: it may not touch the keyspace (nor publish), so pauses cannot be dodged through it.

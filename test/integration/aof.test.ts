@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import Redis from 'ioredis'
@@ -463,5 +463,23 @@ describe.skipIf(!hasRealRedis())('an AOF from before Redis 7', () => {
     expect(server.output()).toContain('Successfully migrated an old-style AOF into the AOF directory appendonlydir.')
     expect(existsSync(join(dir, 'appendonly.aof'))).toBe(false)
     expect(manifest(dir)).toBe('file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n')
+  })
+})
+
+describe('AOF write errors', () => {
+  it('a failing write turns writes into MISCONF with the reason, reads keep working, the bytes are kept', async () => {
+    const dir = newDir()
+    const { client } = await tandemIn(dir)
+    await client.set('before', '1')
+    // The next incr file is a device that always answers ENOSPC.
+    symlinkSync('/dev/full', join(aofDir(dir), 'appendonly.aof.2.incr.aof'))
+    await client.bgrewriteaof()
+    await rewriteDone(client)
+    expect(await client.set('lost?', 'no')).toBe('OK')
+    await waitFor(async () => /aof_last_write_status:err/.test(await client.info('persistence')))
+    await expect(client.set('refused', '1')).rejects.toThrow('MISCONF Errors writing to the AOF file: No space left on device')
+    await expect(client.ping()).rejects.toThrow('MISCONF')
+    expect(await client.get('before')).toBe('1')
+    expect(await client.info('persistence')).toMatch(/aof_buffer_length:[1-9]/)
   })
 })

@@ -24,7 +24,7 @@
  * instant the manifest on disk names files that together hold a complete
  * data set, which is what the SIGKILL crash test checks.
  */
-import { closeSync, existsSync, fstatSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, fsync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { ClientState, ServerContext } from '../context'
 import { dispatch } from '../dispatch'
@@ -69,6 +69,8 @@ interface RewriteJob {
 export interface AofEngineOptions {
   /** True while another background save runs (BGREWRITEAOF is then scheduled, as Redis with a child). */
   readonly otherChildActive?: () => boolean
+  /** A write error with appendfsync always (default: exit 1, as Redis). */
+  readonly onFatal?: () => void
 }
 
 /** Loaded commands run as this client: no socket, never authenticated out, replies dropped (Redis's fake client). */
@@ -116,6 +118,7 @@ export class AofEngine {
   private currentSize = 0
   private baseSize = 0
   private loading = false
+  private lastWriteError = ''
 
   constructor(
     private readonly server: ServerContext,
@@ -330,23 +333,54 @@ export class AofEngine {
     this.flushQueued = false
     if (this.pending.length === 0 || this.fd === undefined) return
     const bytes = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes)
+    let written = 0
     try {
-      let written = 0
       while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written)
       this.pending = []
       this.pendingBytes = 0
       this.currentSize += bytes.length
       if (!this.lastWriteOk) this.log.warning('AOF write error looks solved, Redis can write again.')
       this.lastWriteOk = true
+      this.lastWriteError = ''
     } catch (e) {
-      this.lastWriteOk = false
-      this.log.warning(`Error writing to the AOF file: ${(e as Error).message}`)
+      this.writeFailed(e as NodeJS.ErrnoException, written)
       return
     }
     if (this.server.config.get('appendfsync') === 'always') {
       fsyncSync(this.fd)
       this.unsynced = false
     } else this.unsynced = true
+  }
+
+  /**
+   * flushAppendOnlyFile's error path: a partial write is cut back so the file
+   * never holds half a command; the bytes stay gathered and are retried from
+   * cron, while write commands get MISCONF. With `always` a client may have
+   * been promised durability already: Redis exits, and so does this.
+   */
+  private writeFailed(e: NodeJS.ErrnoException, written: number): void {
+    const fd = this.fd
+    if (fd !== undefined && written > 0) {
+      try {
+        ftruncateSync(fd, fstatSync(fd).size - written)
+      } catch {
+        this.log.warning('Could not remove short write from the append-only file.')
+      }
+    }
+    this.lastWriteOk = false
+    this.lastWriteError = errnoText(e)
+    if (this.server.config.get('appendfsync') === 'always') {
+      this.log.warning("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...")
+      if (this.options.onFatal) this.options.onFatal()
+      else process.exit(1)
+      return
+    }
+    this.log.warning(`Error writing to the AOF file: ${this.lastWriteError}`)
+  }
+
+  /** writeCommandsDeniedByDiskError for the AOF: the reason write commands are refused, or undefined. */
+  writeError(): string | undefined {
+    return this.state !== 'off' && !this.lastWriteOk ? this.lastWriteError : undefined
   }
 
   private backgroundFsync(): void {
@@ -584,6 +618,8 @@ export class AofEngine {
 
   /** serverCron's AOF duties: scheduled rewrites and auto-aof-rewrite-percentage. */
   cron(): void {
+    // serverCron retries a failed AOF write (the bytes were kept).
+    if (!this.lastWriteOk && this.pending.length > 0) this.flush()
     this.startScheduledRewrite()
     if (this.state !== 'on' || this.job || this.options.otherChildActive?.()) return
     const percentage = this.server.config.number('auto-aof-rewrite-percentage')
@@ -699,6 +735,19 @@ export class AofEngine {
   describe(): { manifest: string; incrPath: string } {
     return { manifest: formatManifest(this.manifest), incrPath: this.fdPath }
   }
+}
+
+/** strerror() of the usual disk failures, as Redis prints them. */
+function errnoText(e: NodeJS.ErrnoException): string {
+  const known: Record<string, string> = {
+    ENOSPC: 'No space left on device',
+    EIO: 'Input/output error',
+    EDQUOT: 'Disk quota exceeded',
+    EBADF: 'Bad file descriptor',
+    EFBIG: 'File too large',
+    EROFS: 'Read-only file system',
+  }
+  return (e.code && known[e.code]) ?? e.message
 }
 
 function writeAll(fd: number, chunk: Buffer): void {
