@@ -95,7 +95,7 @@ async function contents(c: Redis): Promise<Record<string, unknown>> {
       else if (type === 'list') value = (await c.lrangeBuffer(k, 0, -1)).map((x) => x.toString('hex'))
       else if (type === 'set') value = (await c.smembers(k)).sort()
       else if (type === 'hash') value = Object.entries(await c.hgetall(k)).sort()
-      else if (type === 'zset') value = await c.zrange(k, 0, -1, 'WITHSCORES')
+      else if (type === 'zset') value = await c.call('ZRANGE', k, '0', '-1', 'WITHSCORES')
       const encoding = await c.call('OBJECT', 'ENCODING', k)
       out[`${db}:${k.toString('hex')}`] = { type, encoding, value, ttl: (await c.pttl(k)) > 0 }
     }
