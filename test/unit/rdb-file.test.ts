@@ -170,6 +170,31 @@ describe('RdbFileWriter + readRdb', () => {
   })
 })
 
+/** Bit-at-a-time reference of Redis's CRC-64 (reflected Jones polynomial, init 0, no final xor). */
+function referenceCrc64(data: Uint8Array): bigint {
+  const poly = 0x95ac9329ac4bc9b5n
+  let crc = 0n
+  for (const byte of data) {
+    crc ^= BigInt(byte)
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1n ? (crc >> 1n) ^ poly : crc >> 1n
+  }
+  return crc
+}
+
+describe('CRC-64 (slicing-by-8)', () => {
+  it('equals the bit-at-a-time definition for every length and split point', () => {
+    expect(new Crc64().update(b('123456789')).value()).toBe(0xe9c6d914c4b8d9can)
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), fc.nat(100), (data, cut) => {
+        const at = Math.min(cut, data.length)
+        const split = new Crc64().update(data.subarray(0, at)).update(data.subarray(at)).value()
+        expect(split).toBe(referenceCrc64(data))
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
+
 describe('LZF across many calls (shared hash table, unzeroed output buffers)', () => {
   it('every compressed string decompresses to itself, whatever was compressed before', () => {
     const texty = fc.array(fc.constantFrom(...'abcab  xyz0123'.split('')), { minLength: 21, maxLength: 400 }).map((a) => Buffer.from(a.join('')))
