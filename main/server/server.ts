@@ -510,6 +510,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     this.flushScheduled = true
     setImmediate(() => {
       this.flushScheduled = false
+      // beforeSleep's order: the AOF is written (and fsynced with `always`) before any reply of this turn goes out.
+      this.aof.flush()
       const clients = [...this.dirtyClients]
       this.dirtyClients.clear()
       for (const c of clients) this.flush(c)

@@ -5,10 +5,10 @@
  * ## Appending
  * Every effect of the propagation stream (replication/propagation.ts) is
  * encoded with SELECT inserted when the db changes and gathered in memory;
- * the gathered bytes are written (writeSync) in a microtask at the end of the
- * work that produced them — before the replies of that event-loop turn go out
- * (server.ts flushes replies in setImmediate) — and with `appendfsync always`
- * fsynced there too, so no client hears OK for a write the disk does not have.
+ * the gathered bytes are written (writeSync) once per event-loop turn, and
+ * server.ts calls flush() before it writes the replies of the turn, so with
+ * `appendfsync always` (fsync in flush) no client hears OK for a write the
+ * disk does not have, and all clients of a turn share one fsync.
  * `everysec` fsyncs in the thread pool once a second; `no` leaves it to the OS.
  *
  * ## Rewrite without fork()
@@ -322,9 +322,11 @@ export class AofEngine {
     const bytes = this.encoder.encode(dbIndex, argv)
     this.pending.push(bytes)
     this.pendingBytes += bytes.length
+    // One write (and with `always` one fsync) per event-loop turn for all clients, as Redis's beforeSleep;
+    // server.ts also flushes the AOF before it writes any reply, whichever immediate runs first.
     if (!this.flushQueued) {
       this.flushQueued = true
-      queueMicrotask(() => this.flush())
+      setImmediate(() => this.flush())
     }
   }
 
