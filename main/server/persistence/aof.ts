@@ -648,6 +648,17 @@ export class AofEngine {
     else if (!on && this.state !== 'off') this.stopAppendOnly()
   }
 
+  /**
+   * restartAOFAfterSYNC: a replica that just replaced its data set by a full
+   * sync starts its AOF over from a rewrite of the new data (the old files
+   * describe a data set that no longer exists). For the replication layer.
+   */
+  restartAfterFullSync(): void {
+    if (this.state === 'off') return
+    this.stopAppendOnly()
+    this.startAppendOnly()
+  }
+
   private startAppendOnly(): void {
     mkdirSync(this.dir, { recursive: true })
     if (existsSync(join(this.dir, manifestFileName(this.appendFileName)))) {
