@@ -200,6 +200,18 @@ describe('SAVE and load on start (tandem-server alone)', () => {
     expect(await last.client.get('a')).toBe('3')
   })
 
+  it('SIGTERM saves before exiting when save points are set', async () => {
+    const dir = newDir()
+    const first = await tandemIn(dir, ['--save', '3600', '1'])
+    await first.client.set('survives', 'sigterm')
+    const exited = new Promise<number | null>((r) => first.server.process.once('exit', (code) => r(code)))
+    first.server.process.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    expect(first.server.output()).toMatch(/Received SIGTERM scheduling shutdown[\s\S]*Saving the final RDB snapshot before exiting\.[\s\S]*DB saved on disk/)
+    const second = await tandemIn(dir)
+    expect(await second.client.get('survives')).toBe('sigterm')
+  })
+
   it('a save that cannot be written fails, the server keeps running and the old path is untouched', async () => {
     const dir = newDir()
     const { client } = await tandemIn(dir, ['--save', '3600', '1'])
