@@ -200,6 +200,20 @@ describe('SAVE and load on start (tandem-server alone)', () => {
     expect(await last.client.get('a')).toBe('3')
   })
 
+  it('SAVE refuses while a BGSAVE runs, as Redis does', async () => {
+    const dir = newDir()
+    const { client } = await tandemIn(dir)
+    for (let batch = 0; batch < 100; batch++) {
+      const args: string[] = []
+      for (let i = 0; i < 1000; i++) args.push(`key:${batch}:${i}`, `v${i}`)
+      await client.mset(...args)
+    }
+    // One pipeline: the SAVE arrives in the same event-loop turn, while the BGSAVE has only just begun.
+    const [bg, save] = (await client.pipeline().bgsave().save().exec()) ?? []
+    expect(bg?.[1]).toBe('Background saving started')
+    expect(String(save?.[0])).toMatch(/ERR Background save already in progress/)
+  })
+
   it('SIGTERM saves before exiting when save points are set', async () => {
     const dir = newDir()
     const first = await tandemIn(dir, ['--save', '3600', '1'])
