@@ -237,7 +237,12 @@ class Snapshot implements SnapshotHandle {
       return
     }
     // A stamped value was written already, under this key: every move of a value to another key settles that key first.
-    if ((value as Stamped)[WRITTEN_BY] === this.epoch) return
+    // Settle the key too: the write may re-insert it (delete + set puts it at the end of the Map) with a new,
+    // unstamped value object that the walk would otherwise reach and write a second time (duplicate key, unloadable file).
+    if ((value as Stamped)[WRITTEN_BY] === this.epoch) {
+      state.preserved.set(key, null)
+      return
+    }
     const expireAt = db.getExpire(key)
     if (state === this.states[this.current]) {
       this.write(key, value, expireAt)
