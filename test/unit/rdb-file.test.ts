@@ -6,6 +6,8 @@ import { RDB_OPCODE, RdbFileWriter, RdbLoadError, readRdb, standardAuxFields } f
 import type { PortableValue } from '../../main/server/persistence/rdb-value'
 import { fromPortable } from '../../main/server/persistence/value-bridge'
 import type { RedisValue } from '../../main/server/store/values'
+import { createDatabases } from '../../main/server/store/database'
+import { loadRdbInto } from '../../main/server/persistence/rdb-load'
 
 interface KeyRecord {
   db: number
@@ -255,5 +257,41 @@ describe('readRdb refuses bad files with the file, the byte offset and the reaso
     expect(fn.reason).toMatch(/function/)
     expect(loadError(Buffer.concat([b('REDIS0010'), Buffer.from([RDB_OPCODE.MODULE_AUX])])).reason).toMatch(/module/)
     expect(loadError(Buffer.concat([b('REDIS0010'), Buffer.from([7, 1]), b('k')])).reason).toMatch(/module value/)
+  })
+})
+
+describe('loadRdbInto', () => {
+  const NOW = 1_700_000_000_000
+  const host = { now: () => NOW, stats: { keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0 } }
+  const file = (keys: [string, number | undefined][]): Buffer =>
+    writeFile({ compression: true, checksum: true }, (w) => {
+      w.header([['redis-ver', '7.0.15']])
+      w.selectDb(1, keys.length, 0)
+      for (const [k, at] of keys) w.key(b(k), storeValue({ type: 'string', value: b(`v-${k}`) }), at)
+    }).bytes
+
+  it('fills the databases, dropping expired keys as a master and keeping them as a replica', () => {
+    const bytes = file([['live', NOW + 5000], ['dead', NOW - 1], ['plain', undefined]])
+    const master = createDatabases(4, host)
+    const stats = loadRdbInto(bytes, master, { fileName: 'dump.rdb', now: NOW, dropExpired: true })
+    expect([stats.keysLoaded, stats.keysExpired]).toEqual([2, 1])
+    expect(stats.aux.get('redis-ver')).toBe('7.0.15')
+    expect(master[1].peek('live')).toEqual({ type: 'string', value: b('v-live') })
+    expect(master[1].getExpire('live')).toBe(NOW + 5000)
+    expect(master[1].peek('dead')).toBeUndefined()
+    expect(master[0].peek('live')).toBeUndefined()
+    const replica = createDatabases(4, { ...host, expiryPolicy: () => 'keep' as const })
+    expect(loadRdbInto(bytes, replica, { fileName: 'dump.rdb', now: NOW, dropExpired: false }).keysLoaded).toBe(3)
+    expect(replica[1].getExpire('dead')).toBe(NOW - 1)
+  })
+
+  it('refuses a duplicate key and a database the server does not have', () => {
+    const dup = file([['same', undefined], ['same', undefined]])
+    expect(() => loadRdbInto(dup, createDatabases(4, host), { fileName: 'dup.rdb', now: NOW, dropExpired: true })).toThrow(
+      /^Bad RDB file dup\.rdb at byte offset \d+: duplicate key 'same' in database 1$/,
+    )
+    expect(() => loadRdbInto(file([['k', undefined]]), createDatabases(1, host), { fileName: 'db.rdb', now: NOW, dropExpired: true })).toThrow(
+      /more than 1 databases/,
+    )
   })
 })

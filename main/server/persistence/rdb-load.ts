@@ -66,13 +66,13 @@ export function loadRdbInto(bytes: Buffer, databases: readonly Database[], optio
           return
         }
         const db = databases[dbIndex]
-        if (db.peek(key) !== undefined || db.getExpire(key) !== undefined) {
-          throw new RdbFormatError(`duplicate key '${key.toString('latin1')}' in database ${dbIndex}`)
-        }
+        // The keyspace's own key form, made once: each Buffer → string conversion is a new string to hash.
+        const k = key.toString('latin1')
+        if (db.peek(k) !== undefined) throw new RdbFormatError(`duplicate key '${k}' in database ${dbIndex}`)
         const value = fromPortable(portable, limits)
         if (value === null) throw new RdbFormatError(`value of type ${portable.type} cannot be stored`)
-        db.set(key, value)
-        if (expireAt !== undefined) db.setExpire(key, expireAt)
+        db.set(k, value)
+        if (expireAt !== undefined) db.setExpire(k, expireAt)
         keysLoaded++
       },
       onEmptyKey(dbIndex, key) {
