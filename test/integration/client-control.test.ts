@@ -110,7 +110,7 @@ describe.each(kinds)('client control (%s)', (kind) => {
 
   it('CLIENT PAUSE refuses bad arguments with Redis\'s errors', async () => {
     const c = connect()
-    await expect(c.client('PAUSE', 10, 'READ')).rejects.toThrow('ERR CLIENT PAUSE mode must be WRITE or ALL')
+    await expect(c.call('CLIENT', 'PAUSE', 10, 'READ')).rejects.toThrow('ERR CLIENT PAUSE mode must be WRITE or ALL')
     await expect(c.client('PAUSE', -1)).rejects.toThrow('ERR timeout is negative')
     await expect(c.client('PAUSE', 'x')).rejects.toThrow('ERR timeout is not an integer or out of range')
     await expect(c.call('CLIENT', 'NO-EVICT', 'maybe')).rejects.toThrow('ERR syntax error')
