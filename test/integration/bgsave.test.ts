@@ -141,7 +141,7 @@ describe('BGSAVE', () => {
     expect(await r.client.lrange('list', 0, -1)).toEqual(['a', 'b', 'c'])
     expect(await r.client.hgetall('hash')).toEqual({ f: 'v' })
     // (WITHSCORES' reply shape differs between RESP2 and RESP3; members and score asked separately.)
-    expect(await r.client.zrange('zset', 0, -1)).toEqual(['m'])
+    expect(await r.client.zrange('zset', '0', '-1')).toEqual(['m'])
     expect(await r.client.zscore('zset', 'm')).toBe('1')
     expect(await r.client.smembers('set')).toEqual(['x'])
   })
