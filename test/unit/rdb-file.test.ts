@@ -251,7 +251,7 @@ describe('readRdb refuses bad files with the file, the byte offset and the reaso
 
   it('refuses a wrong signature, a newer version, functions and modules', () => {
     expect(loadError(b('RDIS0010\xff')).reason).toMatch(/signature/)
-    expect(loadError(b('REDIS0011\xff00000000')).reason).toBe("can't handle RDB format version 0011")
+    expect(loadError(b('REDIS0012\xff00000000')).reason).toBe("can't handle RDB format version 0012")
     const fn = loadError(Buffer.concat([b('REDIS0010'), Buffer.from([RDB_OPCODE.FUNCTION2, 1]), b('x')]))
     expect(fn.offset).toBe(9)
     expect(fn.reason).toMatch(/function/)

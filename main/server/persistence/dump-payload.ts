@@ -3,7 +3,7 @@
  * `<type byte><value as in RDB><RDB version, 2 bytes LE><CRC64 of all before, 8 bytes LE>`.
  */
 import { Crc64 } from './crc64'
-import { RDB_VERSION, RdbFormatError, RdbReader, RdbWriter } from './rdb-format'
+import { RDB_TYPE, RDB_VERSION, RdbFormatError, RdbReader, RdbWriter } from './rdb-format'
 import { readValue, writeValue, type EncodingLimits, type PortableValue } from './rdb-value'
 
 export function createDumpPayload(value: PortableValue, limits?: EncodingLimits): Buffer {
@@ -28,7 +28,10 @@ export function verifyDumpPayload(payload: Buffer): boolean {
 export function parseDumpPayload(payload: Buffer): PortableValue | null {
   const r = new RdbReader(payload.subarray(0, payload.length - 10))
   try {
-    return readValue(r.byte(), r)
+    const type = r.byte()
+    // RESTORE is Redis 7.0's: types newer than 7.0 knows (7.2's listpack set) are bad data there.
+    if (type > RDB_TYPE.STREAM_LISTPACKS_2) return null
+    return readValue(type, r)
   } catch (e) {
     if (e instanceof RdbFormatError) return null
     throw e

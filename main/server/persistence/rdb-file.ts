@@ -28,7 +28,7 @@
  */
 import { Crc64 } from './crc64'
 import { lzfCompress } from './lzf'
-import { RDB_TYPE, RDB_VERSION, RdbFormatError, RdbReader, RdbWriter, canonicalInt64 } from './rdb-format'
+import { RDB_MAX_READ_VERSION, RDB_TYPE, RDB_VERSION, RdbFormatError, RdbReader, RdbWriter, canonicalInt64 } from './rdb-format'
 import { DEFAULT_LIMITS, readValue, writeValue, type EncodingLimits, type PortableValue } from './rdb-value'
 import { toPortable } from './value-bridge'
 import type { RedisValue } from '../store/values'
@@ -311,12 +311,12 @@ export interface RdbReadResult {
   readonly length: number
 }
 
-const STREAM_TYPES = new Set<number>([RDB_TYPE.STREAM_LISTPACKS, RDB_TYPE.STREAM_LISTPACKS_2])
+const STREAM_TYPES = new Set<number>([RDB_TYPE.STREAM_LISTPACKS, RDB_TYPE.STREAM_LISTPACKS_2, RDB_TYPE.STREAM_LISTPACKS_3])
 const MODULE_TYPES = new Set<number>([RDB_TYPE.MODULE, RDB_TYPE.MODULE_2])
 
-/** rdbIsObjectType: 0..7 and 9..19 in Redis 7.0. */
+/** rdbIsObjectType of Redis 7.2 (0..7 and 9..21): files are read up to RDB 11. */
 function isObjectType(t: number): boolean {
-  return (t >= 0 && t <= 7) || (t >= 9 && t <= 19)
+  return (t >= 0 && t <= 7) || (t >= 9 && t <= 21)
 }
 
 /** rdbLoadRio over a complete file image. */
@@ -333,7 +333,7 @@ export function readRdb(bytes: Buffer, handlers: RdbReadHandlers, options: RdbRe
   if (bytes.subarray(0, 5).toString('latin1') !== 'REDIS') fail('wrong signature (not an RDB file)', 0)
   const versionText = bytes.subarray(5, 9).toString('latin1')
   const version = /^[0-9]{4}$/.test(versionText) ? Number(versionText) : NaN
-  if (!(version >= 1 && version <= RDB_VERSION)) fail(`can't handle RDB format version ${versionText}`, 5)
+  if (!(version >= 1 && version <= RDB_MAX_READ_VERSION)) fail(`can't handle RDB format version ${versionText}`, 5)
   r.pos = 9
 
   let db = 0

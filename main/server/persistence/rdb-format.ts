@@ -30,10 +30,24 @@ export const RDB_TYPE = {
   ZSET_LISTPACK: 17,
   LIST_QUICKLIST_2: 18,
   STREAM_LISTPACKS_2: 19,
+  /** Redis 7.2 (RDB 11): a small set of strings as one listpack. */
+  SET_LISTPACK: 20,
+  /** Redis 7.2 (RDB 11): streams with consumer active-time. */
+  STREAM_LISTPACKS_3: 21,
 } as const
 
-/** The RDB version Redis 7.0 writes and the newest it accepts. */
+/**
+ * The RDB version Redis 7.0 writes and the newest its DUMP/RESTORE accepts.
+ * Files stay at 10 because Redis 7.0 refuses to load anything newer.
+ */
 export const RDB_VERSION = 10
+
+/**
+ * The newest RDB file version we read: 11 (Redis 7.2), whose only additions
+ * are object types 20 (set as listpack) and 21 (stream v3), so a 7.2 dump
+ * can be migrated here.
+ */
+export const RDB_MAX_READ_VERSION = 11
 
 const ENC_INT8 = 0
 const ENC_INT16 = 1

@@ -95,7 +95,7 @@ function hashFrom(fields: [Buffer, Buffer][], compact: boolean): PortableValue {
   return { type: 'hash', fields: nonEmpty(fields), compact }
 }
 
-/** rdbLoadObject for every type Redis 7.0 loads except streams and modules. */
+/** rdbLoadObject for every type Redis 7.0 loads except streams and modules, plus 7.2's listpack sets. */
 export function readValue(type: number, r: RdbReader): PortableValue {
   switch (type) {
     case RDB_TYPE.STRING:
@@ -137,6 +137,12 @@ export function readValue(type: number, r: RdbReader): PortableValue {
       return { type: 'list', items: nonEmpty(decodeZiplist(r.string())) }
     case RDB_TYPE.SET_INTSET:
       return { type: 'set', members: nonEmpty(decodeIntset(r.string())), compact: true }
+    case RDB_TYPE.SET_LISTPACK: {
+      // Redis 7.2 only: the store (7.0's encodings) re-derives intset or hashtable from the members.
+      const members = decodeListpack(r.string())
+      uniqueOrThrow(members, 'set member')
+      return { type: 'set', members: nonEmpty(members), compact: true }
+    }
     case RDB_TYPE.ZSET_ZIPLIST:
     case RDB_TYPE.ZSET_LISTPACK: {
       const blob = r.string()
