@@ -70,6 +70,31 @@ describe('redis.conf loading', () => {
     expect(config.get('loglevel')).toBe('verbose')
   })
 
+  it('splits a multi-argument directive given as one argument, as Redis 7.0 does (--save "3600 1")', () => {
+    const points = (...argv: string[]): string | undefined => load('', parseCommandLine(argv).options).get('save')
+    expect(points('--save', '3600 1')).toBe('3600 1')
+    expect(points('--save', '3600  1 300 10')).toBe('3600 1 300 10')
+    expect(load('save "3600 1 300 10"\n').saveParams()).toEqual([
+      { seconds: 3600, changes: 1 },
+      { seconds: 300, changes: 10 },
+    ])
+    expect(points('--save', '')).toBe('')
+    // Redis splits once: a quoted pair inside the one argument stays one (odd) argument, unbalanced quotes leave none.
+    expect(loadError('', parseCommandLine(['--save', '"3600 1"']).options).reason).toBe('Invalid save parameters')
+    expect(loadError('save "3600 1 300"\n').reason).toBe('Invalid save parameters')
+    expect(points('--save', '"3600')).toBe('')
+    const other = load('', parseCommandLine(['--bind', '127.0.0.1 ::1', '--client-output-buffer-limit', 'normal 1mb 2mb 3']).options)
+    expect(other.get('bind')).toBe('127.0.0.1 ::1')
+    expect(other.get('client-output-buffer-limit')).toBe('normal 1048576 2097152 3 slave 268435456 67108864 60 pubsub 33554432 8388608 60')
+    // CONFIG SET splits on single spaces: several points in one value work, stray spaces do not.
+    const config = load('')
+    expect(config.set('save', '3600 1 300 10')).toBeNull()
+    expect(config.get('save')).toBe('3600 1 300 10')
+    expect(config.set('save', ' 3600 1')).toMatch(/Invalid save parameters$/)
+    expect(config.set('save', '3600  1')).toMatch(/Invalid save parameters$/)
+    expect(config.get('save')).toBe('3600 1 300 10')
+  })
+
   it('turns --name v1 v2 into one line and a bare --save into save ""', () => {
     expect(parseCommandLine(['--save', '900', '1', '--port', '7000']).options).toBe('save "900" "1" \nport "7000" ')
     expect(parseCommandLine(['--save', '--port', '7000']).options).toBe('save ""\nport "7000" ')

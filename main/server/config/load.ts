@@ -172,8 +172,8 @@ export function loadConfigText(config: Config, text: string, source: Source = { 
     if (argv === null) fail('Unbalanced quotes in configuration line')
     if (argv === null || argv.length === 0) continue
     const name = argv[0].toLowerCase()
-    const args = argv.slice(1)
     const spec = findDirective(name)
+    const args = spec?.multiArg && !spec.fileOnly ? splitLoneArgument(argv.slice(1)) : argv.slice(1)
 
     if (spec && !spec.fileOnly) {
       if (!spec.multiArg && args.length !== 1) fail('wrong number of arguments')
@@ -209,6 +209,16 @@ export function loadConfigText(config: Config, text: string, source: Source = { 
 }
 
 /** The first `save` line replaces the defaults, later ones add to it, and `save ""` clears. */
+/**
+ * Redis 7.0 re-splits a multi-argument directive given as one non-empty
+ * argument, so `--save "3600 1"` and `save "3600 1 300 10"` mean two
+ * points; unbalanced quotes inside leave no arguments, as sdssplitargs does.
+ */
+function splitLoneArgument(args: string[]): string[] {
+  if (args.length !== 1 || args[0] === '') return args
+  return splitArgs(args[0]) ?? []
+}
+
 function applySaveLine(config: Config, args: string[], state: LoadState, fail: (reason: string) => never): void {
   const spec = findDirective('save')
   if (!spec) return
