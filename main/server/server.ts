@@ -353,7 +353,7 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     installPersistenceInfo(this)
     this.stopSaveCron = startSaveCron(this)
     this.log.notice('Server initialized')
-    this.log.notice('Ready to accept connections tcp')
+    this.log.notice('Ready to accept connections')
   }
 
   private listenOn(address: BindAddress): Promise<void> {
