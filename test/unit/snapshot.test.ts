@@ -177,6 +177,40 @@ describe('snapshot engine', () => {
     expect(dbs).toEqual(expected)
   })
 
+  // Regression (c9514a6): a write to a key the walk already wrote may re-insert it (a new value object at the
+  // end of the Map, as INCR and SET do); the walk then met it again and wrote it twice, so the file had
+  // duplicate keys and no Redis (nor tandem) would load it.
+  it('writes a key changed after the walk passed it exactly once, with its value at the start', async () => {
+    const server = fakeServer()
+    call(server, 'SET', 'counter', '41')
+    call(server, 'SET', 'greeting', 'hello')
+    call(server, 'SET', 'counted', '7', 'PX', '500000')
+    fill(server, 2000)
+    const expected = imageNow(server)
+    const { handle, finished } = background(server, 0)
+    await turn()
+    await turn()
+    // The walk is past the three keys (they come first) and not finished.
+    expect(handle.inProgress).toBe(true)
+    expect(handle.keysWritten).toBeGreaterThan(3)
+    for (let i = 0; i < 300; i++) call(server, 'INCR', 'counter')
+    call(server, 'SET', 'greeting', 'changed')
+    call(server, 'SET', 'greeting', 'changed again', 'KEEPTTL')
+    call(server, 'INCRBY', 'counted', '1000')
+    call(server, 'SET', 'counted', 'now a word')
+    await turn()
+    call(server, 'INCR', 'counter')
+    const file = await finished
+    const { dbs, duplicates } = readBack(file)
+    expect(duplicates).toBe(0)
+    expect(dbs.get(0)?.size).toBe(2003)
+    expect(dbs.get(0)?.get('counter')).toBe('string:41')
+    expect(dbs.get(0)?.get('greeting')).toBe('string:hello')
+    expect(dbs.get(0)?.get('counted')).toMatch(/^string:7 @\d+$/)
+    expect(dbs).toEqual(expected)
+    expect(call(server, 'GET', 'counter')).toBe('$3\r\n342\r\n')
+  })
+
   it('FLUSHALL and SWAPDB during the walk do not change the image', async () => {
     const server = fakeServer()
     fill(server, 1000)
