@@ -85,9 +85,10 @@ export interface DispatchResult {
   readonly executed: boolean
 }
 
-export function dispatch(table: CommandTable, ctx: CommandContext, authRequired: boolean): DispatchResult {
+/** `found`: the caller's own table.lookup(argv) result, so a request is looked up once (null: not looked up yet). */
+export function dispatch(table: CommandTable, ctx: CommandContext, authRequired: boolean, found: CommandSpec | undefined | null = null): DispatchResult {
   const argv = ctx.argv
-  const spec = table.lookup(argv)
+  const spec = found === null ? table.lookup(argv) : found
   if (!spec) {
     const base = table.get(argv[0].toString())
     if (base?.subcommands) {

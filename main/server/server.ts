@@ -146,7 +146,25 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     const live = options.config as { onChange?: (listener: (name: string, value: string) => void) => unknown }
     live.onChange?.((name, value) => {
       if (name === 'appendonly') this.aof.setEnabled(value === 'yes')
+      this.refreshHotConfig()
     })
+    // Without change notifications (a bare ConfigView) the values are read per request instead.
+    this.hotConfigFollowed = live.onChange !== undefined
+    this.refreshHotConfig()
+    if (this.hotConfigFollowed) this.memory.followConfigChanges()
+  }
+
+  /** Directives read for every request, parsed once per change instead of per request (CONFIG SET notifies). */
+  private hotConfigFollowed = false
+  private hotMaxBulkLen = DEFAULT_PROTO_MAX_BULK_LEN
+  private hotSlowerThanUs = 10000
+  private hotSlowlogMaxLen = 128
+
+  private refreshHotConfig(): void {
+    this.hotMaxBulkLen = this.config.number('proto-max-bulk-len') || DEFAULT_PROTO_MAX_BULK_LEN
+    this.hotSlowerThanUs = this.config.number('slowlog-log-slower-than')
+    this.hotSlowlogMaxLen = this.config.number('slowlog-max-len')
+    this.memory.configChanged()
   }
 
   readonly pubsub = new PubSubRegistry((target, reply) => {
@@ -235,6 +253,7 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   }
 
   isMonitor(client: ClientState): boolean {
+    if (this.monitors.size === 0) return false
     return this.clientsById.get(client.id)?.monitor === true
   }
 
@@ -413,7 +432,7 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
       this.nextClientId++,
       socket,
       {
-        maxBulkLen: () => this.config.number('proto-max-bulk-len') || DEFAULT_PROTO_MAX_BULK_LEN,
+        maxBulkLen: () => (this.hotConfigFollowed ? this.hotMaxBulkLen : this.config.number('proto-max-bulk-len') || DEFAULT_PROTO_MAX_BULK_LEN),
         authRequired: (): boolean => !client.authenticated && this.password() !== '',
       },
       this.cachedNow,
@@ -453,7 +472,7 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
 
   /** Run the client's complete commands, stopping while it is blocked (blocking.ts). */
   private processInput(client: Client): void {
-    while (!client.closeAfterReply && !this.blocking.isBlocked(client) && !this.postponed.has(client)) {
+    while (!client.closeAfterReply && (this.blocking.blockedCount === 0 || !this.blocking.isBlocked(client)) && (this.postponed.size === 0 || !this.postponed.has(client))) {
       const request = client.parser.next()
       if (request === null) break
       if (request instanceof ProtocolError) {
@@ -472,14 +491,16 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   }
 
   private execute(client: Client, argv: Buffer[]): void {
-    client.argvBytes = argv.reduce((n, a) => n + a.length, 0)
+    let argvBytes = 0
+    for (let i = 0; i < argv.length; i++) argvBytes += argv[i].length
+    client.argvBytes = argvBytes
     const db = this.databases[client.db] ?? this.databases[0]
     const authRequired = !client.authenticated && this.password() !== ''
     // Like c->lastcmd, set before the handler runs so CLIENT INFO names itself.
     const spec = this.commands.lookup(argv)
     if (spec) client.lastCommand = spec.name
     const started = performance.now()
-    const result = dispatch(this.commands, { argv, client, server: this, db }, authRequired)
+    const result = dispatch(this.commands, { argv, client, server: this, db }, authRequired, spec)
     if (result.executed) {
       this.stats.totalCommandsProcessed++
       if (!result.spec?.flags.includes('skip_slowlog')) this.recordSlow(client, argv, performance.now() - started)
@@ -495,11 +516,11 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
 
   /** slowlogPushEntryIfNeeded after call(): the duration in whole microseconds. */
   private recordSlow(client: Client, argv: readonly Buffer[], elapsedMs: number): void {
-    const slowerThanUs = this.config.number('slowlog-log-slower-than')
+    const slowerThanUs = this.hotConfigFollowed ? this.hotSlowerThanUs : this.config.number('slowlog-log-slower-than')
     const durationUs = Math.floor(elapsedMs * 1000)
     if (!(slowerThanUs >= 0) || durationUs < slowerThanUs) return
     this.slowlog.record(
-      { slowerThanUs, maxLen: this.config.number('slowlog-max-len') },
+      { slowerThanUs, maxLen: this.hotConfigFollowed ? this.hotSlowlogMaxLen : this.config.number('slowlog-max-len') },
       { time: Math.floor(this.cachedNow / 1000), durationUs, argv, addr: client.addr, name: client.name },
     )
   }

@@ -52,6 +52,17 @@ function parseStrictInt(buf: Buffer, start: number, end: number): number | null 
   return negative ? -value : value
 }
 
+/** buf[start, end) as a buffer of its own: no intermediate view, and short arguments copied without a native call. */
+function copyOut(buf: Buffer, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe(end - start)
+  if (end - start <= 32) {
+    for (let i = start, j = 0; i < end; i++, j++) out[j] = buf[i]
+  } else {
+    buf.copy(out, 0, start, end)
+  }
+  return out
+}
+
 export class RequestParser {
   private buf: Buffer = EMPTY
   private pos = 0
@@ -200,7 +211,7 @@ export class RequestParser {
       }
       const start = this.pos
       const end = start + this.bulkLen
-      this.argv.push(this.bulkLen < COPY_BELOW ? Buffer.from(this.buf.subarray(start, end)) : this.buf.subarray(start, end))
+      this.argv.push(this.bulkLen < COPY_BELOW ? copyOut(this.buf, start, end) : this.buf.subarray(start, end))
       this.pos = end + 2
       this.bulkLen = -1
       this.multibulkLeft--

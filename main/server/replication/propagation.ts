@@ -128,7 +128,7 @@ export class Propagation {
    * Run one command (`run` calls its handler) and record its effect. Nested
    * calls (EXEC running its queue) join the outer unit.
    */
-  call<T>(ctx: CommandContext, run: () => T): T {
+  call<T>(ctx: CommandContext, run: (ctx: CommandContext) => T): T {
     const frame: Frame = {
       dbIndex: ctx.db.index,
       dirtyBefore: this.host.dirty,
@@ -138,7 +138,7 @@ export class Propagation {
     }
     this.frames.push(frame)
     try {
-      return run()
+      return run(ctx)
     } finally {
       this.frames.pop()
       // `>`: SAVE resets dirty to 0, which is no write (call() clamps a negative delta to 0).
@@ -159,6 +159,8 @@ export class Propagation {
 
   /** alsoPropagate: an extra effect now, before the running command's own. */
   alsoPropagate(dbIndex: number, args: readonly ArgInput[]): void {
+    // shouldPropagate: with no AOF and no replica nobody would read it, so no argv is built (Redis 7.0 returns here too).
+    if (this.listeners.length === 0) return
     const effect: Effect = { dbIndex, argv: toArgv(args), target: 'all' }
     if (this.frames.length > 0) this.pending.push(effect)
     else this.emitUnit([effect])
@@ -178,6 +180,7 @@ export class Propagation {
 
   /** propagateDeletion: DEL, or UNLINK when the matching lazyfree directive is on. */
   deleted(dbIndex: number, key: string | Buffer, reason: 'expired' | 'evicted'): void {
+    if (this.listeners.length === 0) return
     const lazy = this.host.config.bool(reason === 'expired' ? 'lazyfree-lazy-expire' : 'lazyfree-lazy-eviction')
     const argv = [lazy ? 'UNLINK' : 'DEL', typeof key === 'string' ? Buffer.from(key, 'latin1') : key]
     // Redis 7.0 sends evictions bare even when a command (CONFIG SET maxmemory) caused them; lazy expiry joins the command's unit.
@@ -212,7 +215,7 @@ export class Propagation {
 /** call(): run a command's handler so that its effect reaches the stream (dispatch, EXEC). */
 export function runPropagated<T>(ctx: CommandContext, handler: (ctx: CommandContext) => T): T {
   const propagation = ctx.server.propagation
-  return propagation ? propagation.call(ctx, () => handler(ctx)) : handler(ctx)
+  return propagation ? propagation.call(ctx, handler) : handler(ctx)
 }
 
 /** The running command is replayed as `args` (in ctx's database). */

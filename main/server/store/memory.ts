@@ -96,6 +96,23 @@ export class MemoryManager {
     return used
   }
 
+  /**
+   * The owner promises to call configChanged() after every runtime config
+   * change, so the per-command check may trust the cached values.
+   */
+  followConfigChanges(): void {
+    this.followed = true
+    this.configChanged()
+  }
+
+  /** Re-reads maxmemory and the LFU tuning (CONFIG SET, or its rollback, happened). */
+  configChanged(): void {
+    this.refreshTuning()
+    this.maxmemory()
+  }
+
+  private followed = false
+
   maxmemory(): number {
     const raw = this.host.config.get('maxmemory')
     if (raw !== this.rawMaxmemory) {
@@ -117,6 +134,8 @@ export class MemoryManager {
    * the time budget ran out and eviction continues on the next turn.
    */
   performEvictions(): EvictionResult {
+    // With change notifications and no maxmemory, the check before each command costs one comparison.
+    if (this.followed && this.maxmemoryBytes <= 0 && this.continuation === undefined) return 'ok'
     this.refreshTuning()
     const limit = this.maxmemory()
     if (limit <= 0 || this.host.ignoresMaxmemory?.()) return 'ok'
