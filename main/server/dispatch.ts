@@ -32,6 +32,35 @@ export class CommandTable {
   /** Names as clients spell them (`SET`, `set`): one map hit per request instead of a toLowerCase. */
   private readonly bySpelling = new Map<string, CommandSpec>()
 
+  /** Spellings of recently seen commands as bytes: most requests are found without making a string. */
+  private readonly recentNames: Buffer[] = []
+  private readonly recentSpecs: CommandSpec[] = []
+
+  private recent(name: Buffer): CommandSpec | undefined {
+    const names = this.recentNames
+    for (let i = 0; i < names.length; i++) {
+      const known = names[i]
+      if (known.length !== name.length) continue
+      let j = 0
+      while (j < name.length && known[j] === name[j]) j++
+      if (j === name.length) return this.recentSpecs[i]
+    }
+    if (name.length <= 32) {
+      const spec = this.get(name.toString())
+      if (spec !== undefined) {
+        // A small ring: the last few distinct spellings a workload uses.
+        if (names.length >= 8) {
+          names.shift()
+          this.recentSpecs.shift()
+        }
+        names.push(Buffer.from(name))
+        this.recentSpecs.push(spec)
+      }
+      return spec
+    }
+    return undefined
+  }
+
   /** A top-level command by name, case-insensitively. */
   get(name: string): CommandSpec | undefined {
     const known = this.bySpelling.get(name)
@@ -44,7 +73,7 @@ export class CommandTable {
 
   /** Redis's lookupCommand: the subcommand when argv names a container and has a second word. */
   lookup(argv: readonly Buffer[]): CommandSpec | undefined {
-    const base = this.get(argv[0].toString())
+    const base = this.recent(argv[0]) ?? this.get(argv[0].toString())
     if (!base || !base.subcommands || argv.length === 1) return base
     return this.subsByParent.get(base)?.get(argv[1].toString().toLowerCase())
   }
@@ -106,7 +135,7 @@ export function dispatch(table: CommandTable, ctx: CommandContext, authRequired:
   const outOfMemory = ctx.server.memory?.performEvictions() === 'fail'
   if (outOfMemory && spec.flags.includes('denyoom')) return { reply: ERR_OOM, spec, executed: false }
   // processCommand: after a failed BGSAVE (stop-writes-on-bgsave-error), writes and PING are refused.
-  if ((spec.flags.includes('write') || spec.name === 'ping') && writesDeniedByDiskError(ctx.server)) return { reply: error(MISCONF_TEXT), spec, executed: false }
+  if (writesDeniedByDiskError(ctx.server) && (spec.flags.includes('write') || spec.name === 'ping')) return { reply: error(MISCONF_TEXT), spec, executed: false }
   // …and after a failed AOF write, until cron's retry succeeds (persistence/aof.ts).
   const aofError = ctx.server.aof?.writeError()
   if (aofError !== undefined && (spec.flags.includes('write') || spec.name === 'ping')) return { reply: error(`MISCONF Errors writing to the AOF file: ${aofError}`), spec, executed: false }

@@ -503,7 +503,7 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     const result = dispatch(this.commands, { argv, client, server: this, db }, authRequired, spec)
     if (result.executed) {
       this.stats.totalCommandsProcessed++
-      if (!result.spec?.flags.includes('skip_slowlog')) this.recordSlow(client, argv, performance.now() - started)
+      this.recordSlow(client, argv, performance.now() - started, result.spec)
     }
     // rejectCommand: a command refused before running makes a pending EXEC fail with EXECABORT.
     else if (result.reply.t === 'error') flagTransaction(client)
@@ -515,10 +515,10 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   }
 
   /** slowlogPushEntryIfNeeded after call(): the duration in whole microseconds. */
-  private recordSlow(client: Client, argv: readonly Buffer[], elapsedMs: number): void {
+  private recordSlow(client: Client, argv: readonly Buffer[], elapsedMs: number, spec: CommandSpec | undefined): void {
     const slowerThanUs = this.hotConfigFollowed ? this.hotSlowerThanUs : this.config.number('slowlog-log-slower-than')
     const durationUs = Math.floor(elapsedMs * 1000)
-    if (!(slowerThanUs >= 0) || durationUs < slowerThanUs) return
+    if (!(slowerThanUs >= 0) || durationUs < slowerThanUs || spec?.flags.includes('skip_slowlog')) return
     this.slowlog.record(
       { slowerThanUs, maxLen: this.hotConfigFollowed ? this.hotSlowlogMaxLen : this.config.number('slowlog-max-len') },
       { time: Math.floor(this.cachedNow / 1000), durationUs, argv, addr: client.addr, name: client.name },

@@ -444,6 +444,7 @@ export class Database {
    * now deleted). A key expiring exactly at `now` is still alive, as in Redis.
    */
   private expireIfNeeded(k: string): boolean {
+    if (this.expires.size === 0) return false
     const at = this.expires.get(k)
     if (at === undefined) return false
     if (!(this.host.now() > at)) return false
