@@ -23,15 +23,8 @@ export class SkipNode {
     public score: number,
     level: number,
   ) {
-    // Built by push so V8 keeps them packed (no hole checks on the hot search loops).
-    const forward: (SkipNode | null)[] = []
-    const span: number[] = []
-    for (let i = 0; i < level; i++) {
-      forward.push(null)
-      span.push(0)
-    }
-    this.forward = forward
-    this.span = span
+    this.forward = new Array<SkipNode | null>(level).fill(null)
+    this.span = new Array<number>(level).fill(0)
   }
 
   get next(): SkipNode | null {
