@@ -13,9 +13,9 @@ function contents(list: SkipList): [string, number][] {
   for (let level = 0; level < list.level; level++) {
     let rank = 0
     let x = list.header
-    while (x.forward[level] !== null) {
-      rank += x.span[level]
-      x = x.forward[level]!
+    while (x.forwardAt(level) !== null) {
+      rank += x.spanAt(level)
+      x = x.forwardAt(level)!
       expect(list.rank(x.score, x.member)).toBe(rank)
     }
   }

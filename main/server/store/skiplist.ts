@@ -13,22 +13,47 @@
 export const SKIPLIST_MAXLEVEL = 32
 const SKIPLIST_P = 0.25
 
+/**
+ * One slot pair per level: `links[2*i]` is the forward pointer at level i and
+ * `links[2*i+1]` its span. Interleaving them in one array (instead of separate
+ * forward/span arrays) saves an object per node and puts the span next to the
+ * pointer the insert walk just read, which on a million-member set is one cache
+ * miss less per step.
+ */
+type Link = SkipNode | number | null
+
 export class SkipNode {
   backward: SkipNode | null = null
-  readonly forward: (SkipNode | null)[]
-  readonly span: number[]
+  readonly links: Link[]
 
   constructor(
     public member: string,
     public score: number,
     level: number,
   ) {
-    this.forward = new Array<SkipNode | null>(level).fill(null)
-    this.span = new Array<number>(level).fill(0)
+    const links = new Array<Link>(level * 2)
+    for (let i = 0; i < links.length; i += 2) {
+      links[i] = null
+      links[i + 1] = 0
+    }
+    this.links = links
+  }
+
+  /** How many levels the node takes part in. */
+  get height(): number {
+    return this.links.length >> 1
+  }
+
+  forwardAt(level: number): SkipNode | null {
+    return this.links[level * 2] as SkipNode | null
+  }
+
+  spanAt(level: number): number {
+    return this.links[level * 2 + 1] as number
   }
 
   get next(): SkipNode | null {
-    return this.forward[0]
+    return this.links[0] as SkipNode | null
   }
 }
 
@@ -122,36 +147,47 @@ export class SkipList {
     const update = scratchUpdate
     const rank = scratchRank
     let x = this.header
+    let r = 0
     for (let i = this.level - 1; i >= 0; i--) {
-      rank[i] = i === this.level - 1 ? 0 : rank[i + 1]
-      let f = x.forward[i]
-      while (f !== null && lessThan(score, member, f)) {
-        rank[i] += x.span[i]
+      let xl = x.links
+      let f = xl[i * 2] as SkipNode | null
+      // Scores decide almost every step; member bytes only on a tie.
+      while (f !== null && (f.score < score || (f.score === score && f.member < member))) {
+        r += xl[i * 2 + 1] as number
         x = f
-        f = x.forward[i]
+        xl = f.links
+        f = xl[i * 2] as SkipNode | null
       }
+      rank[i] = r
       update[i] = x
     }
-    const level = reuse === null ? this.randomLevel() : reuse.forward.length
+    const level = reuse === null ? this.randomLevel() : reuse.height
     if (level > this.level) {
       for (let i = this.level; i < level; i++) {
         rank[i] = 0
         update[i] = this.header
-        update[i].span[i] = this.length
+        update[i].links[i * 2 + 1] = this.length
       }
       this.level = level
     }
     const node = reuse ?? new SkipNode(member, score, level)
     node.score = score
+    const links = node.links
+    const rank0 = rank[0]
     for (let i = 0; i < level; i++) {
-      node.forward[i] = update[i].forward[i]
-      update[i].forward[i] = node
-      node.span[i] = update[i].span[i] - (rank[0] - rank[i])
-      update[i].span[i] = rank[0] - rank[i] + 1
+      const prev = update[i].links
+      links[i * 2] = prev[i * 2]
+      prev[i * 2] = node
+      links[i * 2 + 1] = (prev[i * 2 + 1] as number) - (rank0 - rank[i])
+      prev[i * 2 + 1] = rank0 - rank[i] + 1
     }
-    for (let i = level; i < this.level; i++) update[i].span[i]++
+    for (let i = level; i < this.level; i++) {
+      const prev = update[i].links
+      prev[i * 2 + 1] = (prev[i * 2 + 1] as number) + 1
+    }
     node.backward = update[0] === this.header ? null : update[0]
-    if (node.forward[0] !== null) node.forward[0].backward = node
+    const after = links[0] as SkipNode | null
+    if (after !== null) after.backward = node
     else this.tail = node
     this.length++
     return node
@@ -162,14 +198,14 @@ export class SkipList {
     const update = scratchUpdate
     let x = this.header
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forward[i]
+      let f = x.forwardAt(i)
       while (f !== null && lessThan(score, member, f)) {
         x = f
-        f = x.forward[i]
+        f = x.forwardAt(i)
       }
       update[i] = x
     }
-    const target = x.forward[0]
+    const target = x.forwardAt(0)
     if (target === null || target.score !== score || target.member !== member) return false
     this.unlink(target, update)
     return true
@@ -184,16 +220,16 @@ export class SkipList {
     const update = scratchUpdate
     let x = this.header
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forward[i]
+      let f = x.forwardAt(i)
       while (f !== null && lessThan(current, member, f)) {
         x = f
-        f = x.forward[i]
+        f = x.forwardAt(i)
       }
       update[i] = x
     }
-    const node = x.forward[0]
+    const node = x.forwardAt(0)
     if (node === null || node.score !== current || node.member !== member) throw new Error('skiplist: updateScore of a missing node')
-    const after = node.forward[0]
+    const after = node.forwardAt(0)
     if ((node.backward === null || node.backward.score < next) && (after === null || after.score > next)) {
       node.score = next
       return node
@@ -204,17 +240,18 @@ export class SkipList {
 
   private unlink(x: SkipNode, update: SkipNode[]): void {
     for (let i = 0; i < this.level; i++) {
-      if (update[i].forward[i] === x) {
-        update[i].span[i] += x.span[i] - 1
-        update[i].forward[i] = x.forward[i]
+      const prev = update[i].links
+      if (prev[i * 2] === x) {
+        prev[i * 2 + 1] = (prev[i * 2 + 1] as number) + x.spanAt(i) - 1
+        prev[i * 2] = x.links[i * 2]
       } else {
-        update[i].span[i]--
+        prev[i * 2 + 1] = (prev[i * 2 + 1] as number) - 1
       }
     }
-    const f = x.forward[0]
+    const f = x.forwardAt(0)
     if (f !== null) f.backward = x.backward
     else this.tail = x.backward
-    while (this.level > 1 && this.header.forward[this.level - 1] === null) this.level--
+    while (this.level > 1 && this.header.forwardAt(this.level - 1) === null) this.level--
     this.length--
   }
 
@@ -223,11 +260,11 @@ export class SkipList {
     let rank = 0
     let x = this.header
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forward[i]
+      let f = x.forwardAt(i)
       while (f !== null && (f.score < score || (f.score === score && f.member <= member))) {
-        rank += x.span[i]
+        rank += x.spanAt(i)
         x = f
-        f = x.forward[i]
+        f = x.forwardAt(i)
       }
       if (x !== this.header && x.member === member) return rank
     }
@@ -240,11 +277,11 @@ export class SkipList {
     let traversed = 0
     let x = this.header
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forward[i]
-      while (f !== null && traversed + x.span[i] <= rank) {
-        traversed += x.span[i]
+      let f = x.forwardAt(i)
+      while (f !== null && traversed + x.spanAt(i) <= rank) {
+        traversed += x.spanAt(i)
         x = f
-        f = x.forward[i]
+        f = x.forwardAt(i)
       }
       if (traversed === rank) return x
     }
@@ -252,21 +289,23 @@ export class SkipList {
   }
 
   get first(): SkipNode | null {
-    return this.header.forward[0]
+    return this.header.forwardAt(0)
   }
 
   /** zslFirstInRange */
   firstInScoreRange(range: ScoreRange): SkipNode | null {
     if (!this.overlapsScore(range)) return null
+    const min = range.min
+    const minex = range.minex
     let x = this.header
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forward[i]
-      while (f !== null && !valueGteMin(f.score, range)) {
+      let f = x.forwardAt(i)
+      while (f !== null && (minex ? f.score <= min : f.score < min)) {
         x = f
-        f = x.forward[i]
+        f = x.forwardAt(i)
       }
     }
-    const node = x.forward[0]
+    const node = x.forwardAt(0)
     return node !== null && valueLteMax(node.score, range) ? node : null
   }
 
@@ -275,10 +314,10 @@ export class SkipList {
     if (!this.overlapsScore(range)) return null
     let x = this.header
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forward[i]
+      let f = x.forwardAt(i)
       while (f !== null && valueLteMax(f.score, range)) {
         x = f
-        f = x.forward[i]
+        f = x.forwardAt(i)
       }
     }
     return x !== this.header && valueGteMin(x.score, range) ? x : null
@@ -288,13 +327,13 @@ export class SkipList {
     if (!this.overlapsLex(range)) return null
     let x = this.header
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forward[i]
+      let f = x.forwardAt(i)
       while (f !== null && !lexGteMin(f.member, range)) {
         x = f
-        f = x.forward[i]
+        f = x.forwardAt(i)
       }
     }
-    const node = x.forward[0]
+    const node = x.forwardAt(0)
     return node !== null && lexLteMax(node.member, range) ? node : null
   }
 
@@ -302,10 +341,10 @@ export class SkipList {
     if (!this.overlapsLex(range)) return null
     let x = this.header
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forward[i]
+      let f = x.forwardAt(i)
       while (f !== null && lexLteMax(f.member, range)) {
         x = f
-        f = x.forward[i]
+        f = x.forwardAt(i)
       }
     }
     return x !== this.header && lexGteMin(x.member, range) ? x : null
@@ -319,7 +358,7 @@ export class SkipList {
   private overlapsScore(range: ScoreRange): boolean {
     if (scoreRangeIsEmpty(range)) return false
     const last = this.tail
-    const first = this.header.forward[0]
+    const first = this.header.forwardAt(0)
     if (last === null || first === null) return false
     return valueGteMin(last.score, range) && valueLteMax(first.score, range)
   }
@@ -327,13 +366,13 @@ export class SkipList {
   private overlapsLex(range: LexRange): boolean {
     if (lexRangeIsEmpty(range)) return false
     const last = this.tail
-    const first = this.header.forward[0]
+    const first = this.header.forwardAt(0)
     if (last === null || first === null) return false
     return lexGteMin(last.member, range) && lexLteMax(first.member, range)
   }
 
   /** Members in order (tests, persistence). */
   *entries(): IterableIterator<[string, number]> {
-    for (let x = this.header.forward[0]; x !== null; x = x.forward[0]) yield [x.member, x.score]
+    for (let x = this.header.forwardAt(0); x !== null; x = x.forwardAt(0)) yield [x.member, x.score]
   }
 }
