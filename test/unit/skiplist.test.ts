@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { SkipList, type ScoreRange } from '../../main/server/store/skiplist'
 
-/** The list's contents in order, checked against its own bookkeeping (length, tail, backward links, spans). */
+/** The list's contents in order, checked against its own bookkeeping (length, tail, backward links, spans, score copies). */
 function contents(list: SkipList): [string, number][] {
   const forward = [...list.entries()]
   expect(list.length).toBe(forward.length)
@@ -15,7 +15,10 @@ function contents(list: SkipList): [string, number][] {
     let x = list.header
     while (x.forwardAt(level) !== null) {
       rank += x.spanAt(level)
+      const scoreCopy = x.links[level * 3 + 2]
       x = x.forwardAt(level)!
+      // The score copied into the link must be the forward node's score (searches trust it).
+      expect(scoreCopy).toBe(x.score)
       expect(list.rank(x.score, x.member)).toBe(rank)
     }
   }

@@ -14,11 +14,14 @@ export const SKIPLIST_MAXLEVEL = 32
 const SKIPLIST_P = 0.25
 
 /**
- * One slot pair per level: `links[2*i]` is the forward pointer at level i and
- * `links[2*i+1]` its span. Interleaving them in one array (instead of separate
- * forward/span arrays) saves an object per node and puts the span next to the
- * pointer the insert walk just read, which on a million-member set is one cache
- * miss less per step.
+ * Three slots per level: `links[3*i]` is the forward pointer at level i,
+ * `links[3*i+1]` its span and `links[3*i+2]` a copy of the forward node's score.
+ * One array instead of separate forward/span arrays saves an object per node;
+ * the score copy lets a search decide whether to step without touching the
+ * next node at all, so on a million-member set each step costs one cache miss
+ * (this array) instead of two (the next node, then its array) — what Redis gets
+ * from a node with its levels inline. Every write of a forward pointer writes
+ * the copy too, and an in-place score change rewrites the copies pointing at it.
  */
 type Link = SkipNode | number | null
 
@@ -31,25 +34,26 @@ export class SkipNode {
     public score: number,
     level: number,
   ) {
-    const links = new Array<Link>(level * 2)
-    for (let i = 0; i < links.length; i += 2) {
+    const links = new Array<Link>(level * 3)
+    for (let i = 0; i < links.length; i += 3) {
       links[i] = null
       links[i + 1] = 0
+      links[i + 2] = 0
     }
     this.links = links
   }
 
   /** How many levels the node takes part in. */
   get height(): number {
-    return this.links.length >> 1
+    return (this.links.length / 3) | 0
   }
 
   forwardAt(level: number): SkipNode | null {
-    return this.links[level * 2] as SkipNode | null
+    return this.links[level * 3] as SkipNode | null
   }
 
   spanAt(level: number): number {
-    return this.links[level * 2 + 1] as number
+    return this.links[level * 3 + 1] as number
   }
 
   get next(): SkipNode | null {
@@ -121,10 +125,6 @@ export function lexRangeIsEmpty(range: LexRange): boolean {
 const scratchUpdate = new Array<SkipNode>(SKIPLIST_MAXLEVEL)
 const scratchRank = new Array<number>(SKIPLIST_MAXLEVEL).fill(0)
 
-function lessThan(score: number, member: string, node: SkipNode): boolean {
-  return node.score < score || (node.score === score && node.member < member)
-}
-
 export class SkipList {
   readonly header = new SkipNode('', 0, SKIPLIST_MAXLEVEL)
   tail: SkipNode | null = null
@@ -150,13 +150,15 @@ export class SkipList {
     let r = 0
     for (let i = this.level - 1; i >= 0; i--) {
       let xl = x.links
-      let f = xl[i * 2] as SkipNode | null
-      // Scores decide almost every step; member bytes only on a tie.
-      while (f !== null && (f.score < score || (f.score === score && f.member < member))) {
-        r += xl[i * 2 + 1] as number
+      let f = xl[i * 3] as SkipNode | null
+      // Scores (copied into the link) decide almost every step; member bytes only on a tie.
+      while (f !== null) {
+        const fs = xl[i * 3 + 2] as number
+        if (!(fs < score || (fs === score && f.member < member))) break
+        r += xl[i * 3 + 1] as number
         x = f
         xl = f.links
-        f = xl[i * 2] as SkipNode | null
+        f = xl[i * 3] as SkipNode | null
       }
       rank[i] = r
       update[i] = x
@@ -166,7 +168,7 @@ export class SkipList {
       for (let i = this.level; i < level; i++) {
         rank[i] = 0
         update[i] = this.header
-        update[i].links[i * 2 + 1] = this.length
+        update[i].links[i * 3 + 1] = this.length
       }
       this.level = level
     }
@@ -176,14 +178,16 @@ export class SkipList {
     const rank0 = rank[0]
     for (let i = 0; i < level; i++) {
       const prev = update[i].links
-      links[i * 2] = prev[i * 2]
-      prev[i * 2] = node
-      links[i * 2 + 1] = (prev[i * 2 + 1] as number) - (rank0 - rank[i])
-      prev[i * 2 + 1] = rank0 - rank[i] + 1
+      links[i * 3] = prev[i * 3]
+      links[i * 3 + 2] = prev[i * 3 + 2]
+      prev[i * 3] = node
+      prev[i * 3 + 2] = score
+      links[i * 3 + 1] = (prev[i * 3 + 1] as number) - (rank0 - rank[i])
+      prev[i * 3 + 1] = rank0 - rank[i] + 1
     }
     for (let i = level; i < this.level; i++) {
       const prev = update[i].links
-      prev[i * 2 + 1] = (prev[i * 2 + 1] as number) + 1
+      prev[i * 3 + 1] = (prev[i * 3 + 1] as number) + 1
     }
     node.backward = update[0] === this.header ? null : update[0]
     const after = links[0] as SkipNode | null
@@ -198,10 +202,14 @@ export class SkipList {
     const update = scratchUpdate
     let x = this.header
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forwardAt(i)
-      while (f !== null && lessThan(score, member, f)) {
+      let xl = x.links
+      let f = xl[i * 3] as SkipNode | null
+      while (f !== null) {
+        const fs = xl[i * 3 + 2] as number
+        if (!(fs < score || (fs === score && f.member < member))) break
         x = f
-        f = x.forwardAt(i)
+        xl = f.links
+        f = xl[i * 3] as SkipNode | null
       }
       update[i] = x
     }
@@ -220,10 +228,14 @@ export class SkipList {
     const update = scratchUpdate
     let x = this.header
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forwardAt(i)
-      while (f !== null && lessThan(current, member, f)) {
+      let xl = x.links
+      let f = xl[i * 3] as SkipNode | null
+      while (f !== null) {
+        const fs = xl[i * 3 + 2] as number
+        if (!(fs < current || (fs === current && f.member < member))) break
         x = f
-        f = x.forwardAt(i)
+        xl = f.links
+        f = xl[i * 3] as SkipNode | null
       }
       update[i] = x
     }
@@ -232,6 +244,8 @@ export class SkipList {
     const after = node.forwardAt(0)
     if ((node.backward === null || node.backward.score < next) && (after === null || after.score > next)) {
       node.score = next
+      // update[i] links to the node at every level it has: refresh their score copies.
+      for (let i = 0, h = node.height; i < h; i++) update[i].links[i * 3 + 2] = next
       return node
     }
     this.unlink(node, update)
@@ -241,11 +255,12 @@ export class SkipList {
   private unlink(x: SkipNode, update: SkipNode[]): void {
     for (let i = 0; i < this.level; i++) {
       const prev = update[i].links
-      if (prev[i * 2] === x) {
-        prev[i * 2 + 1] = (prev[i * 2 + 1] as number) + x.spanAt(i) - 1
-        prev[i * 2] = x.links[i * 2]
+      if (prev[i * 3] === x) {
+        prev[i * 3 + 1] = (prev[i * 3 + 1] as number) + x.spanAt(i) - 1
+        prev[i * 3] = x.links[i * 3]
+        prev[i * 3 + 2] = x.links[i * 3 + 2]
       } else {
-        prev[i * 2 + 1] = (prev[i * 2 + 1] as number) - 1
+        prev[i * 3 + 1] = (prev[i * 3 + 1] as number) - 1
       }
     }
     const f = x.forwardAt(0)
@@ -299,10 +314,14 @@ export class SkipList {
     const minex = range.minex
     let x = this.header
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forwardAt(i)
-      while (f !== null && (minex ? f.score <= min : f.score < min)) {
+      let xl = x.links
+      let f = xl[i * 3] as SkipNode | null
+      while (f !== null) {
+        const fs = xl[i * 3 + 2] as number
+        if (minex ? fs > min : fs >= min) break
         x = f
-        f = x.forwardAt(i)
+        xl = f.links
+        f = xl[i * 3] as SkipNode | null
       }
     }
     const node = x.forwardAt(0)
