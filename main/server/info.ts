@@ -8,24 +8,14 @@
 import { totalmem } from 'node:os'
 import type { ServerContext } from './context'
 import { REDIS_VERSION } from './commands/connection'
+import { AOF_OFF_LINES } from './persistence/persistence-info'
+import { bytesToHuman } from './store/memory'
 
 export const TANDEM_VERSION = '0.1.0'
 
 const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace']
 const ALL_SECTIONS = [...DEFAULT_SECTIONS.slice(0, 8), 'commandstats', 'errorstats', 'latencystats', 'cluster', 'keyspace']
 
-/** Redis's bytesToHuman. */
-export function bytesToHuman(n: number): string {
-  if (n < 1024) return `${n}B`
-  const units = ['K', 'M', 'G', 'T', 'P']
-  let value = n / 1024
-  let i = 0
-  while (value >= 1024 && i < units.length - 1) {
-    value /= 1024
-    i++
-  }
-  return `${value.toFixed(2)}${units[i]}`
-}
 
 type Renderer = (server: ServerContext) => string[]
 
@@ -132,18 +122,7 @@ const RENDERERS: Record<string, Renderer> = {
       'rdb_last_cow_size:0',
       `rdb_last_load_keys_expired:${s.persistence?.rdbLastLoadKeysExpired ?? 0}`,
       `rdb_last_load_keys_loaded:${s.persistence?.rdbLastLoadKeysLoaded ?? 0}`,
-      'aof_enabled:0',
-      'aof_rewrite_in_progress:0',
-      'aof_rewrite_scheduled:0',
-      'aof_last_rewrite_time_sec:-1',
-      'aof_current_rewrite_time_sec:-1',
-      'aof_last_bgrewrite_status:ok',
-      'aof_rewrites:0',
-      'aof_rewrites_consecutive_failures:0',
-      'aof_last_write_status:ok',
-      'aof_last_cow_size:0',
-      'module_fork_in_progress:0',
-      'module_fork_last_cow_size:0',
+      ...AOF_OFF_LINES,
     ]
   },
   stats(s) {

@@ -10,7 +10,8 @@
 import type { ServerContext } from '../context'
 import { bgsaveService } from './bgsave'
 
-const AOF_OFF_LINES: readonly string[] = [
+/** Redis's INFO lines from aof_enabled on for an AOF that is off (also the fallback section in info.ts). */
+export const AOF_OFF_LINES: readonly string[] = [
   'aof_enabled:0',
   'aof_rewrite_in_progress:0',
   'aof_rewrite_scheduled:0',

@@ -50,8 +50,8 @@ export function lfuFrequency(db: Database, key: string | Buffer, now: number): n
   return access === undefined ? undefined : lfuDecayed(access, now, db.memory.tuning)
 }
 
-/** Redis's bytesToHuman. */
-function human(n: number): string {
+/** Redis's bytesToHuman: the `*_human` INFO fields. */
+export function bytesToHuman(n: number): string {
   if (n < 1024) return `${n}B`
   const units = ['K', 'M', 'G', 'T', 'P']
   let value = n / 1024
@@ -184,11 +184,11 @@ export class MemoryManager {
     const ratio = (a: number, b: number): string => (b > 0 ? a / b : 0).toFixed(2)
     return [
       `used_memory:${used}`,
-      `used_memory_human:${human(used)}`,
+      `used_memory_human:${bytesToHuman(used)}`,
       `used_memory_rss:${rss}`,
-      `used_memory_rss_human:${human(rss)}`,
+      `used_memory_rss_human:${bytesToHuman(rss)}`,
       `used_memory_peak:${this.peak}`,
-      `used_memory_peak_human:${human(this.peak)}`,
+      `used_memory_peak_human:${bytesToHuman(this.peak)}`,
       `used_memory_peak_perc:${((used * 100) / this.peak).toFixed(2)}%`,
       `used_memory_overhead:${overhead}`,
       `used_memory_startup:${USED_MEMORY_STARTUP}`,
@@ -198,22 +198,22 @@ export class MemoryManager {
       `allocator_active:${active}`,
       `allocator_resident:${rss}`,
       `total_system_memory:${system}`,
-      `total_system_memory_human:${human(system)}`,
+      `total_system_memory_human:${bytesToHuman(system)}`,
       `used_memory_lua:${LUA_VM_BYTES}`,
       `used_memory_vm_eval:${LUA_VM_BYTES}`,
-      `used_memory_lua_human:${human(LUA_VM_BYTES)}`,
+      `used_memory_lua_human:${bytesToHuman(LUA_VM_BYTES)}`,
       'used_memory_scripts_eval:0',
       'number_of_cached_scripts:0',
       'number_of_functions:0',
       'number_of_libraries:0',
       `used_memory_vm_functions:${FUNCTIONS_VM_BYTES}`,
       `used_memory_vm_total:${LUA_VM_BYTES + FUNCTIONS_VM_BYTES}`,
-      `used_memory_vm_total_human:${human(LUA_VM_BYTES + FUNCTIONS_VM_BYTES)}`,
+      `used_memory_vm_total_human:${bytesToHuman(LUA_VM_BYTES + FUNCTIONS_VM_BYTES)}`,
       `used_memory_functions:${SCRIPTS_BYTES}`,
       `used_memory_scripts:${SCRIPTS_BYTES}`,
-      `used_memory_scripts_human:${human(SCRIPTS_BYTES)}`,
+      `used_memory_scripts_human:${bytesToHuman(SCRIPTS_BYTES)}`,
       `maxmemory:${maxmemory}`,
-      `maxmemory_human:${human(maxmemory)}`,
+      `maxmemory_human:${bytesToHuman(maxmemory)}`,
       `maxmemory_policy:${this.policy()}`,
       `allocator_frag_ratio:${ratio(active, allocated)}`,
       `allocator_frag_bytes:${active - allocated}`,
