@@ -69,6 +69,8 @@ export class Client implements ClientHandle {
   }
 
   queue(reply: Reply): void {
+    // Our master never hears replies (REPLCONF ACK is written to its link by the replica side).
+    if (this.kind === 'master') return
     this.out.append(reply, this.protocol)
   }
 

@@ -12,6 +12,7 @@ import type { MemoryManager } from './store/memory'
 import type { Propagation } from './replication/propagation'
 import type { AofEngine } from './persistence/aof'
 import type { PersistenceState } from './persistence/state'
+import type { Replication } from './replication/replication'
 
 /** Read access to the live configuration (the directive table in shared/ decides names and types). */
 export interface ConfigView {
@@ -60,6 +61,8 @@ export interface ServerContext {
   readonly aof?: AofEngine
   /** LASTSAVE, rdb_* counters, BGSAVE in progress (persistence/state.ts); absent in minimal test fakes. */
   readonly persistence?: PersistenceState
+  /** Replication ids, offsets, backlog, both sides (replication/replication.ts); absent in minimal test fakes. */
+  readonly replication?: Replication
 }
 
 export interface ClientState {

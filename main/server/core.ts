@@ -4,6 +4,7 @@
  * replication id), INFO sections and shutdown. server.ts implements it;
  * handlers reach it as `ctx.server.core`, so a unit test can supply a fake.
  */
+import type { Socket } from 'node:net'
 import type { ClientState, Logger } from './context'
 import type { Reply } from './protocol/reply'
 import type { CommandTable } from './dispatch'
@@ -35,11 +36,11 @@ export interface ServerCore {
   readonly startedAt: number
   /** 40 hex chars, new at every start (INFO run_id). */
   readonly runId: string
-  /** Replication id (INFO master_replid); the replication layer may replace it. */
-  replId: string
-  replId2: string
-  /** HELLO `role` and INFO `role` (slave there): the replication layer switches it. */
-  role: 'master' | 'replica'
+  /** Replication id (INFO master_replid), owned by replication/replication.ts. */
+  readonly replId: string
+  readonly replId2: string
+  /** HELLO `role` and INFO `role` (slave there): a master is configured (replication/replica.ts). */
+  readonly role: 'master' | 'replica'
   /** Absolute path of the config file, '' when started without one. */
   readonly configFile: string
   /** The port actually listened on. */
@@ -71,4 +72,40 @@ export interface ServerCore {
   blockedClientCount?(): number
   /** RESET's server-side part: leave MONITOR and NO-EVICT. */
   resetClientState?(client: ClientState): void
+  /** SYNC/PSYNC accepted: the client becomes a replica link (flag S) that the master side writes the stream to. */
+  becomeReplica?(client: ClientState): ReplicaConnection
+  /** The replica side's socket to its master, once the stream flows: its commands run as the master client (flag M). */
+  attachMasterClient?(socket: Socket, hooks: MasterClientHooks): MasterClientHandle
+}
+
+/** A client turned into a replica link (replication/master.ts writes the stream to it). */
+export interface ReplicaConnection {
+  readonly client: ClientHandle
+  /** The peer's IP as INFO's `slaveN:ip=` shows it. */
+  readonly ip: string
+  /** Raw bytes, after any reply still queued for the client. */
+  write(bytes: Buffer): void
+  /** Bytes queued but not yet sent (client-output-buffer-limit replica reads this). */
+  readonly pendingBytes: number
+  /** Close the link (its queued bytes are dropped). */
+  close(): void
+  /** Called once when the connection is gone, whoever closed it. */
+  onClose(listener: () => void): void
+}
+
+export interface MasterClientHooks {
+  /**
+   * After each command of the master's stream ran (and before the next one):
+   * `consumed` = bytes of the stream parsed so far on this link, through the
+   * end of that command — the replica's reploff is its start offset plus this.
+   */
+  commandDone(consumed: number): void
+}
+
+export interface MasterClientHandle {
+  readonly client: ClientState
+  /** Bytes read from the master socket: every complete command runs now. Replies are dropped, as Redis does for its master. */
+  feed(chunk: Buffer): void
+  /** Forget the client (the link closed or is replaced); the socket itself belongs to the caller. */
+  detach(): void
 }

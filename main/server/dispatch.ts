@@ -139,6 +139,9 @@ export function dispatch(table: CommandTable, ctx: CommandContext, authRequired:
   // …and after a failed AOF write, until cron's retry succeeds (persistence/aof.ts).
   const aofError = ctx.server.aof?.writeError()
   if (aofError !== undefined && (spec.flags.includes('write') || spec.name === 'ping')) return { reply: error(`MISCONF Errors writing to the AOF file: ${aofError}`), spec, executed: false }
+  // min-replicas-to-write (NOREPLICAS), replica-read-only (READONLY), replica-serve-stale-data (MASTERDOWN).
+  const replicationRefusal = ctx.server.replication?.refuse(spec, ctx)
+  if (replicationRefusal) return { reply: replicationRefusal, spec, executed: false }
   const refused = subscriberContextRefusal(spec, ctx)
   if (refused) return { reply: refused, spec, executed: false }
   // A MONITOR client is a replica to Redis: it may not touch the keyspace (nor publish), so pauses cannot be dodged through it.

@@ -127,22 +127,23 @@ const RENDERERS: Record<string, Renderer> = {
   },
   stats(s) {
     const st = s.stats
+    const repl = s.replication?.stats
     return [
       `total_connections_received:${st.totalConnectionsReceived}`,
       `total_commands_processed:${st.totalCommandsProcessed}`,
       'instantaneous_ops_per_sec:0',
       `total_net_input_bytes:${st.totalNetInputBytes}`,
       `total_net_output_bytes:${st.totalNetOutputBytes}`,
-      'total_net_repl_input_bytes:0',
-      'total_net_repl_output_bytes:0',
+      `total_net_repl_input_bytes:${repl?.netReplInputBytes ?? 0}`,
+      `total_net_repl_output_bytes:${repl?.netReplOutputBytes ?? 0}`,
       'instantaneous_input_kbps:0.00',
       'instantaneous_output_kbps:0.00',
       'instantaneous_input_repl_kbps:0.00',
       'instantaneous_output_repl_kbps:0.00',
       `rejected_connections:${st.rejectedConnections}`,
-      'sync_full:0',
-      'sync_partial_ok:0',
-      'sync_partial_err:0',
+      `sync_full:${repl?.syncFull ?? 0}`,
+      `sync_partial_ok:${repl?.syncPartialOk ?? 0}`,
+      `sync_partial_err:${repl?.syncPartialErr ?? 0}`,
       `expired_keys:${st.expiredKeys}`,
       'expired_stale_perc:0.00',
       'expired_time_cap_reached_count:0',
@@ -179,6 +180,7 @@ const RENDERERS: Record<string, Renderer> = {
     ]
   },
   replication(s) {
+    if (s.replication) return s.replication.infoLines()
     return [
       'role:master',
       'connected_slaves:0',

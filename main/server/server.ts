@@ -11,7 +11,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import type { ConfigView, Logger, ServerContext, ServerStats } from './context'
-import type { ClientHandle, InfoSectionRenderer, ServerCore, ShutdownRequest } from './core'
+import type { ClientHandle, InfoSectionRenderer, MasterClientHandle, MasterClientHooks, ReplicaConnection, ServerCore, ShutdownRequest } from './core'
 import { Client, isLoopback } from './client'
 import { BlockingService } from './blocking'
 import { PubSubRegistry } from './pubsub'
@@ -29,6 +29,7 @@ import { allCommands } from './commands'
 import { createDatabases, type Database } from './store/database'
 import { MemoryManager } from './store/memory'
 import { Propagation } from './replication/propagation'
+import { Replication } from './replication/replication'
 import { AofEngine } from './persistence/aof'
 import { ProtocolError } from './protocol/parser'
 import type { Reply } from './protocol/reply'
@@ -101,9 +102,6 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   readonly log: Logger
   readonly startedAt = Date.now()
   readonly runId = randomBytes(20).toString('hex')
-  replId = randomBytes(20).toString('hex')
-  replId2 = '0'.repeat(40)
-  role: 'master' | 'replica' = 'master'
   readonly configFile: string
   dirty = 0
   port: number
@@ -184,6 +182,21 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
 
   /** The append-only file (persistence/aof.ts); a BGREWRITEAOF waits for a running BGSAVE. */
   readonly aof: AofEngine = new AofEngine(this, { otherChildActive: () => this.persistence.bgsaveInProgress })
+
+  /** Replication ids, backlog, replica links and the link to our master (replication/replication.ts). */
+  readonly replication: Replication = new Replication(this)
+
+  get replId(): string {
+    return this.replication.replId
+  }
+
+  get replId2(): string {
+    return this.replication.replId2
+  }
+
+  get role(): 'master' | 'replica' {
+    return this.replication.replica.isReplica ? 'replica' : 'master'
+  }
 
   readonly blocking = new BlockingService({
     unblocked: (blocked, reply) => {
@@ -351,6 +364,75 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     return NO_REPLY
   }
 
+  // ---- replication links -------------------------------------------------------
+
+  becomeReplica(client: ClientState): ReplicaConnection {
+    const c = this.clientsById.get(client.id)
+    if (!c) throw new Error(`becomeReplica: no client ${client.id}`)
+    c.kind = 'replica'
+    const closeListeners: (() => void)[] = []
+    c.socket.once('close', () => {
+      for (const listener of closeListeners.splice(0)) listener()
+    })
+    const ip = c.addr.startsWith('[') ? c.addr.slice(1, c.addr.lastIndexOf(']')) : c.addr.slice(0, c.addr.lastIndexOf(':'))
+    return {
+      client: c,
+      ip,
+      write: (bytes: Buffer) => {
+        if (c.closed) return
+        // Replies queued before (an error to an earlier command) keep their place ahead of the stream.
+        if (!c.out.isEmpty) this.flush(c)
+        this.stats.totalNetOutputBytes += bytes.length
+        c.socket.write(bytes)
+      },
+      get pendingBytes() {
+        return c.socket.writableLength + c.out.length
+      },
+      close: () => {
+        this.killClient(c)
+        c.closed = true
+        c.socket.destroy()
+      },
+      onClose: (listener: () => void) => {
+        if (c.closed || c.socket.destroyed) listener()
+        else closeListeners.push(listener)
+      },
+    }
+  }
+
+  attachMasterClient(socket: Socket, hooks: MasterClientHooks): MasterClientHandle {
+    const client = new Client(this.nextClientId++, socket, { maxBulkLen: () => Number.MAX_SAFE_INTEGER, authRequired: () => false }, this.cachedNow, true)
+    client.kind = 'master'
+    this.clientsById.set(client.id, client)
+    let fed = 0
+    return {
+      client,
+      feed: (chunk: Buffer) => {
+        if (client.closed) return
+        this.cachedNow = Date.now()
+        client.lastInteraction = this.cachedNow
+        fed += chunk.length
+        client.parser.feed(chunk)
+        for (;;) {
+          const request = client.parser.next()
+          if (request === null) break
+          if (request instanceof ProtocolError) {
+            this.log.warning(`Protocol error from MASTER: ${request.message}`)
+            client.closed = true
+            socket.destroy()
+            break
+          }
+          this.execute(client, request)
+          hooks.commandDone(fed - client.parser.pendingBytes)
+          if (client.closed) break
+        }
+      },
+      detach: () => {
+        this.forget(client)
+      },
+    }
+  }
+
   // ---- lifecycle -----------------------------------------------------------
 
   async listen(): Promise<void> {
@@ -370,7 +452,9 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     this.cronTimer = setInterval(() => this.cron(hz), Math.round(1000 / hz))
     this.cronTimer.unref()
     installPersistenceInfo(this)
+    this.setInfoSection('replication', () => this.replication.infoLines())
     this.stopSaveCron = startSaveCron(this)
+    this.replication.replica.start()
     this.log.notice('Server initialized')
     this.log.notice('Ready to accept connections')
   }
@@ -393,6 +477,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   async close(): Promise<void> {
     // What the AOF gathered reaches the file and the disk before the process goes.
     this.aof.close()
+    this.replication.replica.close()
+    this.replication.master.disconnectReplicas()
     if (this.cronTimer) clearInterval(this.cronTimer)
     this.cronTimer = undefined
     this.stopSaveCron?.()
@@ -554,9 +640,16 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
 
   // ---- cron ----------------------------------------------------------------
 
+  /** When replicationCron last ran (it runs once per second whatever `hz` says). */
+  private lastReplicationCron = 0
+
   private cron(hz: number): void {
     this.cachedNow = Date.now()
     this.aof.cron()
+    if (this.cachedNow - this.lastReplicationCron >= 1000) {
+      this.lastReplicationCron = this.cachedNow
+      this.replication.cron(this.cachedNow)
+    }
     // Redis gives active expiry 25% of each cron period.
     const budget = (1000 / hz) * 0.25
     const started = Date.now()

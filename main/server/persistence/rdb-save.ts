@@ -101,12 +101,11 @@ export function rdbPath(server: Pick<ServerContext, 'config'>): string {
 
 /** The AUX fields for a dump of this server (rdbPopulateSaveInfo: replication info when known). */
 export function auxFieldsFor(server: ServerContext): [string, string][] {
-  const core = server.core
-  const offset = (core as { replOffset?: number }).replOffset ?? 0
+  const replication = server.replication
   return standardAuxFields({
     nowMs: Date.now(),
     usedMemory: server.memory?.usedMemory() ?? 0,
-    replication: { streamDb: 0, replId: core.replId, offset },
+    replication: { streamDb: replication?.streamDb ?? 0, replId: server.core.replId, offset: replication?.masterReplOffset ?? 0 },
     aofBase: false,
   })
 }
