@@ -5,7 +5,18 @@
  * preload's `window.tandem`) and web mode's WebSocket. Everything here is plain
  * JSON-serialisable data; no Node, Electron or DOM types.
  */
-import type { NodeView, ConsoleReply, NodeCreateRequest, PersistenceActionResult } from './types'
+import type {
+  NodeView,
+  ConsoleReply,
+  NodeCreateRequest,
+  PersistenceActionResult,
+  ReplicationGroupRequest,
+  ReplicationGroup,
+  AddReplicaRequest,
+  ReplicaOfRequest,
+  AttachExternalRequest,
+  LagHistory,
+} from './types'
 
 /** Request/response calls: `method` → params and result. */
 export interface ApiMethods {
@@ -23,6 +34,22 @@ export interface ApiMethods {
   'node.save': { params: { id: string }; result: PersistenceActionResult }
   /** BGREWRITEAOF on the node; "scheduled" when a BGSAVE is running, as in Redis. */
   'node.rewriteAof': { params: { id: string }; result: PersistenceActionResult }
+  /** One master and N replicas (local nodes on free ports, replicas started with `replicaof`), in one action. */
+  'replication.createGroup': { params: ReplicationGroupRequest; result: ReplicationGroup }
+  /** A new local node replicating from any node (local or external; a replica makes a chain). */
+  'replication.addReplica': { params: AddReplicaRequest; result: NodeView }
+  /** REPLICAOF host port on the node; a local node keeps the choice across restarts. */
+  'replication.replicaOf': { params: ReplicaOfRequest; result: NodeView }
+  /** REPLICAOF NO ONE: the node becomes a master keeping its data; a local node keeps that across restarts. */
+  'replication.detach': { params: { id: string }; result: NodeView }
+  /** Recent lag of every replica (or of node `id` only), for the lag chart. */
+  'replication.history': { params: { id?: string }; result: LagHistory[] }
+  /**
+   * Watch a running server the app does not run (connection checked first; a
+   * failure is the error, in one line). node.start/stop refuse it; node.remove
+   * only forgets it, never shuts it down.
+   */
+  'node.attachExternal': { params: AttachExternalRequest; result: NodeView }
 }
 
 export type ApiMethod = keyof ApiMethods
@@ -37,6 +64,12 @@ const METHOD_NAMES: Record<ApiMethod, true> = {
   'console.exec': true,
   'node.save': true,
   'node.rewriteAof': true,
+  'replication.createGroup': true,
+  'replication.addReplica': true,
+  'replication.replicaOf': true,
+  'replication.detach': true,
+  'replication.history': true,
+  'node.attachExternal': true,
 }
 export const API_METHODS = Object.keys(METHOD_NAMES) as readonly ApiMethod[]
 

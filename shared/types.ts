@@ -14,6 +14,29 @@ export interface NodeSpec {
   /** Extra redis.conf directives for a local node, written into its generated config. */
   config: Record<string, string>
   createdAt: number
+  /**
+   * Whom this node replicates from, as the user chose it (group creation,
+   * add replica, point at another master). For a local node it is written into
+   * its generated redis.conf as `replicaof`, so a restart keeps it; cleared by
+   * detach. For an external node it is never set (its own config rules).
+   */
+  replicaOf?: ReplicaOfSpec
+  /** External nodes: the ACL user the app logs in as (the password is never sent to the renderer). */
+  username?: string
+  /** External nodes: a password is stored for this node (kept in the fleet file, never shown). */
+  hasPassword?: boolean
+}
+
+/**
+ * A replication source. `nodeId` names one of the fleet's nodes (followed by
+ * id, so the address is re-resolved from that node's spec when the config is
+ * written); `host`/`port` are the address last resolved, used when the node
+ * is gone or for a master outside the fleet.
+ */
+export interface ReplicaOfSpec {
+  nodeId?: string
+  host: string
+  port: number
 }
 
 export interface NodeCreateRequest {
@@ -47,6 +70,155 @@ export interface NodeStatus {
   error?: string
   /** INFO persistence as last polled; absent while the node is not answering. */
   persistence?: PersistenceStatus
+  /** INFO replication + ROLE as last polled (and cross-referenced with the fleet); absent while the node is not answering. */
+  replication?: ReplicationStatus
+}
+
+/**
+ * ROLE's state of a replica's link (Redis 7): `connect` (not connected yet),
+ * `connecting`, `handshake`, `sync` (full sync running), `connected`
+ * (streaming). `none`: the server gave no ROLE reply.
+ */
+export type ReplicaLinkState = 'connect' | 'connecting' | 'handshake' | 'sync' | 'connected' | 'none'
+
+/**
+ * Where a replica's synchronisation is, for the progress bar:
+ * `handshake` (connecting, PING/AUTH/REPLCONF/PSYNC), `snapshot` (the master
+ * is producing its RDB: nothing received yet), `transfer` (RDB bytes
+ * arriving), `load` (the replica loads the received snapshot), `streaming`
+ * (in sync: the live command stream flows).
+ */
+export type SyncPhase = 'handshake' | 'snapshot' | 'transfer' | 'load' | 'streaming'
+
+/** A full sync's progress as the replica reports it (INFO master_sync_*), with a rate from successive polls. */
+export interface SyncProgress {
+  phase: SyncPhase
+  /** `master_sync_read_bytes` (0 before the transfer starts). */
+  bytesDone: number
+  /** `master_sync_total_bytes`; -1 when unknown (diskless `$EOF:` transfer, or not started). */
+  bytesTotal: number
+  /** Bytes per second between the last two polls; 0 when not measurable yet. */
+  bytesPerSec: number
+}
+
+/** The replica side of a node's replication: its link to its master. */
+export interface ReplicaLinkStatus {
+  /** `master_host` / `master_port`. */
+  masterHost: string
+  masterPort: number
+  /** The master's fleet node id when the master is one of the fleet's nodes (matched by host:port). */
+  masterNodeId?: string
+  /** `master_link_status`. */
+  linkStatus: 'up' | 'down'
+  /** ROLE's link state ('none' when the server has no ROLE). */
+  state: ReplicaLinkState
+  /** `master_last_io_seconds_ago`; -1 when nothing was received yet. */
+  lastIoSecondsAgo: number
+  /** `slave_repl_offset`: how far in the master's stream this replica has processed. */
+  replOffset: number
+  /**
+   * Bytes the replica is behind: the master's `master_repl_offset` minus this
+   * replica's acknowledged offset as the master lists it (`slaveN:…offset=`).
+   * Absent when the master is not one of the fleet's polled nodes or does not list this replica.
+   */
+  lagBytes?: number
+  /** Seconds since the master last heard this replica's ACK (`slaveN:…lag=`); absent as for lagBytes. */
+  lagSeconds?: number
+  /** Present while a sync runs and in 'streaming' once in sync; absent when the link is down without a sync. */
+  sync?: SyncProgress
+  /** `master_link_down_since_seconds` while the link is down (-1: never up). */
+  linkDownSinceSeconds?: number
+}
+
+/** One replica as its master lists it (`slaveN:ip=…,port=…,state=…,offset=…,lag=…`). */
+export interface ConnectedReplica {
+  ip: string
+  /** The replica's listening port (REPLCONF listening-port). */
+  port: number
+  /** The replica's fleet node id when it is one of the fleet's nodes (matched by ip:port). */
+  nodeId?: string
+  /** `wait_bgsave`, `send_bulk`, `online`… as the master prints it. */
+  state: string
+  /** The replica's last acknowledged offset. */
+  offset: number
+  /** The master's `master_repl_offset` minus `offset`. */
+  lagBytes: number
+  /** Seconds since the replica's last ACK. */
+  lagSeconds: number
+}
+
+/** INFO replication + ROLE of one node. */
+export interface ReplicationStatus {
+  role: ReplicationRole
+  /** `master_replid`. */
+  replId: string
+  /** `master_repl_offset`: the offset of the replication stream this node holds (a master's own, a replica's received). */
+  masterReplOffset: number
+  /** Present when the node is a replica. */
+  link?: ReplicaLinkStatus
+  /** Replicas connected to this node (a replica of a chain lists its sub-replicas too). */
+  replicas: ConnectedReplica[]
+}
+
+/** One point of a replica's lag chart. */
+export interface LagSample {
+  /** Wall-clock ms of the poll. */
+  at: number
+  /** As ReplicaLinkStatus.lagBytes; null when not known at that poll (link down, master not polled). */
+  lagBytes: number | null
+  lagSeconds: number | null
+  /** The link was up at that poll. */
+  linkUp: boolean
+}
+
+/** A replica's recent lag, oldest first, covering the last few minutes (about one sample a second). */
+export interface LagHistory {
+  nodeId: string
+  samples: LagSample[]
+}
+
+/** `replication.createGroup`: one master and N replicas, all local, started together. */
+export interface ReplicationGroupRequest {
+  /** Names become `<name>-master`, `<name>-replica-1`…; default `group-<master port>`. */
+  name?: string
+  /** How many replicas (1 to 8). */
+  replicas: number
+  /** Extra redis.conf directives for every node of the group (same rules as node.create). */
+  config?: Record<string, string>
+}
+
+export interface ReplicationGroup {
+  master: NodeView
+  replicas: NodeView[]
+}
+
+/** `replication.addReplica`: a new local node that replicates from `masterId` (any node: chains are allowed). */
+export interface AddReplicaRequest {
+  masterId: string
+  name?: string
+  /** Omitted: a free port. */
+  port?: number
+  config?: Record<string, string>
+}
+
+/**
+ * `replication.replicaOf`: point node `id` at another master, either one of
+ * the fleet's nodes (`masterId`) or an address (`host` + `port`).
+ */
+export interface ReplicaOfRequest {
+  id: string
+  masterId?: string
+  host?: string
+  port?: number
+}
+
+/** `node.attachExternal`: a running Redis/Valkey/Tandem server the app watches but does not run. */
+export interface AttachExternalRequest {
+  name?: string
+  host: string
+  port: number
+  username?: string
+  password?: string
 }
 
 /** Outcome of the last background save or AOF rewrite, as INFO reports it (`ok`/`err`). */

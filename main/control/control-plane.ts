@@ -267,6 +267,13 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     'node.save': (params) => persistenceAction(params, 'node.save', 'BGSAVE'),
     'node.rewriteAof': (params) => persistenceAction(params, 'node.rewriteAof', 'BGREWRITEAOF'),
 
+    'replication.createGroup': () => Promise.reject(new ApiError('replication.createGroup: not implemented yet')),
+    'replication.addReplica': () => Promise.reject(new ApiError('replication.addReplica: not implemented yet')),
+    'replication.replicaOf': () => Promise.reject(new ApiError('replication.replicaOf: not implemented yet')),
+    'replication.detach': () => Promise.reject(new ApiError('replication.detach: not implemented yet')),
+    'replication.history': async () => [],
+    'node.attachExternal': () => Promise.reject(new ApiError('node.attachExternal: not implemented yet')),
+
     async 'console.exec'(params): Promise<ConsoleReply> {
       const { id, argv } = consoleArgs(params)
       const spec = mustGet(id)
