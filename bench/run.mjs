@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url'
 import { serverDefinitions, startServer } from './servers.mjs'
 import { ZSET_KEY, loadMillionMemberZset } from './zset-load.mjs'
 import { bgsaveWorkload } from './bgsave.mjs'
+import { fullSyncWorkload } from './replication-sync.mjs'
+import { replicaLagWorkload } from './replication-lag.mjs'
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const RESULTS_FILE = join(REPO_ROOT, 'bench', 'results', 'latest.json')
@@ -23,8 +25,11 @@ const BENCHMARK_TIMEOUT_MS = 180_000
 /**
  * `command` runs redis-benchmark's custom-command mode instead of `-t tests`;
  * `setup(port)` prepares the data set before the workload runs on each server.
- * `run(port)` replaces redis-benchmark entirely and resolves with rows of the same shape.
- * @typedef {{ name: string, tests: string, requests: number, clients: number, pipeline: number, extraArgs?: string[], command?: string[], setup?: (port: number) => Promise<void>, run?: (port: number) => Promise<object[]> }} Workload
+ * `run(port, env)` replaces redis-benchmark entirely and resolves with rows of the same shape;
+ * `env.startServer(env.definition)` starts another server of the same kind (a replica), stopped
+ * by the workload and killed by an interrupted run. A row's `metrics` ({ label: number }, larger =
+ * worse) are printed in a second table with their tandem/redis ratio.
+ * @typedef {{ name: string, tests: string, requests: number, clients: number, pipeline: number, extraArgs?: string[], command?: string[], setup?: (port: number) => Promise<void>, run?: (port: number, env: { definition: object, startServer: (definition: object) => Promise<object> }) => Promise<object[]> }} Workload
  * @type {Workload[]}
  */
 export const WORKLOADS = [
@@ -35,6 +40,11 @@ export const WORKLOADS = [
   // Issue 4: BGSAVE of 1,000,000 small keys (time until rdb_bgsave_in_progress:0; p99 column = longest PING during it, target < 50 ms).
   { name: 'bgsave 1M keys', tests: 'BGSAVE 1M keys', requests: 1, clients: 1, pipeline: 1, run: bgsaveWorkload },
   { name: 'zset 1M zrangebyscore', tests: 'zrangebyscore', requests: 100_000, clients: 50, pipeline: 1, setup: loadMillionMemberZset, extraArgs: ['-r', '1000000'], command: ['zrangebyscore', ZSET_KEY, '__rand_int__', '+inf', 'LIMIT', '0', '10'] },
+  // Issue 5 (last: they leave the master with a replication backlog). Full sync of 1,000,000 keys to a
+  // fresh replica (time, bytes, longest PING on the master; target within 2x of Redis's time), and
+  // the replica's lag in bytes and ms under a 10 s redis-benchmark SET load (target p99 within 2x).
+  { name: 'replication full sync 1M keys', tests: 'full sync 1M keys', requests: 1, clients: 1, pipeline: 1, run: fullSyncWorkload },
+  { name: 'replication lag', tests: 'replica lag', requests: 1, clients: 50, pipeline: 1, run: replicaLagWorkload },
 ]
 
 function parseOptions(argv) {
@@ -105,6 +115,45 @@ function printTable(results) {
   }
 }
 
+/** tandem/redis for each metric both measured (metrics are costs: above 1 = tandem worse). */
+function metricRatiosOf(tandem, redis) {
+  const labels = new Set([...Object.keys(tandem.metrics ?? {}), ...Object.keys(redis.metrics ?? {})])
+  if (labels.size === 0) return undefined
+  const ratios = {}
+  for (const label of labels) {
+    const t = tandem.metrics?.[label]
+    const r = redis.metrics?.[label]
+    ratios[label] = Number.isFinite(t) && Number.isFinite(r) && r > 0 ? t / r : null
+  }
+  return ratios
+}
+
+function formatMetric(value) {
+  if (value === undefined || value === null || !Number.isFinite(value)) return '—'
+  if (Math.abs(value) >= 1e6) return `${(value / 1e6).toFixed(2)} M`
+  if (Math.abs(value) >= 1e4) return `${(value / 1e3).toFixed(1)} k`
+  return Number.isInteger(value) ? String(value) : value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 3)
+}
+
+/** The second table: each metric of the workloads that report them, with tandem/redis (× Redis's). */
+function printMetrics(results) {
+  const withMetrics = results.filter((r) => r.metricRatios)
+  if (withMetrics.length === 0) return
+  const rows = [['workload', 'metric', 'tandem', 'redis', 'tandem/redis']]
+  for (const r of withMetrics) {
+    for (const [label, ratio] of Object.entries(r.metricRatios)) {
+      const side = (s) => (s.error ? 'failed' : formatMetric(s.metrics?.[label]))
+      rows.push([r.workload, label, side(r.tandem), side(r.redis), ratio === null ? '—' : ratio.toFixed(2)])
+    }
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)))
+  console.log('')
+  for (const [i, row] of rows.entries()) {
+    console.log(row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '))
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '))
+  }
+}
+
 function redisVersion() {
   try {
     return execFileSync('redis-server', ['--version']).toString().trim()
@@ -119,6 +168,19 @@ async function main() {
   const definitions = serverDefinitions(REPO_ROOT)
   const running = []
   const stopAll = () => Promise.all(running.splice(0).map((s) => s.stop()))
+  /** A server a workload starts itself (a replica): in `running` until it is stopped. */
+  const startTracked = async (definition) => {
+    const server = await startServer(definition)
+    running.push(server)
+    return {
+      ...server,
+      stop: async () => {
+        const i = running.indexOf(server)
+        if (i >= 0) running.splice(i, 1)
+        await server.stop()
+      },
+    }
+  }
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void stopAll().then(() => process.exit(130)))
 
   /** measurements[workload][server] = rows or { error } */
@@ -144,7 +206,7 @@ async function main() {
         process.stderr.write(`${definition.name}: ${workload.name} (${requests} requests, ${workload.clients} clients)…\n`)
         try {
           if (workload.setup) await workload.setup(server.port)
-          measurements.get(workload.name).set(definition.name, workload.run ? await workload.run(server.port) : await runBenchmark(server.port, workload, requests))
+          measurements.get(workload.name).set(definition.name, workload.run ? await workload.run(server.port, { definition, startServer: startTracked }) : await runBenchmark(server.port, workload, requests))
         } catch (e) {
           failed = true
           console.error(`${definition.name}: ${workload.name}: ${e.message}`)
@@ -169,16 +231,21 @@ async function main() {
         const rows = byServer.get(name)
         if (!Array.isArray(rows)) return { error: rows?.error ?? 'not measured' }
         const row = rows.find((r) => r.test === test)
-        return row ? { rps: row.rps, p50_ms: row.p50_latency_ms, p99_ms: row.p99_latency_ms } : { error: 'no row' }
+        if (!row) return { error: 'no row' }
+        return row.metrics ? { rps: row.rps, p50_ms: row.p50_latency_ms, p99_ms: row.p99_latency_ms, metrics: row.metrics } : { rps: row.rps, p50_ms: row.p50_latency_ms, p99_ms: row.p99_latency_ms }
       }
       const tandem = pick('tandem')
       const redis = pick('redis')
       const ratio = tandem.rps && redis.rps ? tandem.rps / redis.rps : null
-      results.push({ workload: workload.name, test, requests: options.requests ?? workload.requests, clients: workload.clients, pipeline: workload.pipeline, tandem, redis, ratio })
+      const result = { workload: workload.name, test, requests: options.requests ?? workload.requests, clients: workload.clients, pipeline: workload.pipeline, tandem, redis, ratio }
+      const metricRatios = metricRatiosOf(tandem, redis)
+      if (metricRatios) result.metricRatios = metricRatios
+      results.push(result)
     }
   }
 
   printTable(results)
+  printMetrics(results)
   const report = {
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, redis: redisVersion() },
