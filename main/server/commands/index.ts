@@ -22,7 +22,8 @@ import { clientControlCommands } from './client-control'
 import { aofCommands } from './aof'
 import { persistenceCommands } from './persistence'
 import { bgsaveCommands } from './bgsave'
+import { replicationCommands } from './replication'
 
 export function allCommands(): CommandSpec[] {
-  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands, ...hashCommands, ...setCommands, ...sortCommands, ...listCommands, ...transactionCommands, ...pubsubCommands, ...memoryCommands, ...slowlogCommands, ...clientControlCommands, ...aofCommands, ...persistenceCommands, ...bgsaveCommands]
+  return [...connectionCommands, ...serverAdminCommands, ...stringCommands, ...keyCommands, ...configCommands, ...zsetCommands, ...keyspaceExtraCommands, ...dumpCommands, ...objectCommands, ...debugCommands, ...hashCommands, ...setCommands, ...sortCommands, ...listCommands, ...transactionCommands, ...pubsubCommands, ...memoryCommands, ...slowlogCommands, ...clientControlCommands, ...aofCommands, ...persistenceCommands, ...bgsaveCommands, ...replicationCommands]
 }
