@@ -99,6 +99,21 @@ async function probeLagMs(writer, reader, running) {
   return lags
 }
 
+/**
+ * After a diskless transfer Redis starts the command stream only on the
+ * replica's first REPLCONF ACK (up to a second after the link is up); the
+ * load starts once a write on the master reaches the replica, so that second
+ * is not counted as lag.
+ */
+async function waitForStreaming(writer, reader) {
+  const deadline = performance.now() + 10_000
+  await writer.set(PROBE_KEY, '0')
+  while ((await reader.get(PROBE_KEY)) !== '0') {
+    if (performance.now() > deadline) throw new Error('a write on the master did not reach the replica within 10 s of the link coming up')
+    await sleep(5)
+  }
+}
+
 /** One lag measurement against the master at `masterPort` and a fresh replica. */
 export async function measureReplicaLag(masterPort, env) {
   const master = await connectClient(masterPort)
@@ -113,6 +128,7 @@ export async function measureReplicaLag(masterPort, env) {
       try {
         await startReplicating(replica, masterPort)
         await waitForSync(replica, 0)
+        await waitForStreaming(writer, reader)
         const before = await infoFields(master, 'stats')
         const offsetBefore = Number((await infoFields(master, 'replication')).master_repl_offset)
         const load = startWriteLoad(masterPort)
