@@ -108,6 +108,13 @@ export async function withReplica(env, body) {
   const replicaServer = await env.startServer(env.definition)
   try {
     return await body(replicaServer.port, replicaServer)
+  } catch (e) {
+    // A replica that failed for real (not a refusal) usually said why in its log.
+    if (!(e instanceof ReplicationUnavailable)) {
+      const tail = replicaServer.output().trim().split('\n').slice(-8).join('\n')
+      if (tail) e.message += `\n  replica's last output:\n${tail.replace(/^/gm, '    ')}`
+    }
+    throw e
   } finally {
     await replicaServer.stop()
   }

@@ -26,7 +26,7 @@ function encodeCommand(args) {
  * Loads key:<i> = value:<i> (the BGSAVE workload's keys) with pipelined MSETs
  * of 1,000 pairs on one raw socket; every reply is one `+OK` line.
  */
-function loadKeys(port) {
+export function loadKeys(port) {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1')
     let pending = Math.ceil(SYNC_KEYS / PAIRS_PER_MSET)
