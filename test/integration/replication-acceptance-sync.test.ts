@@ -1,0 +1,138 @@
+/**
+ * Acceptance tests for issue 5 (replication), server side, part 2: full
+ * synchronisation. Interop with real Redis 7 in both directions on a data
+ * set with every type in every encoding under concurrent writes; writes made
+ * while a (deliberately slowed) full sync runs arrive; a replica too slow for
+ * the master's output-buffer limit is dropped and resyncs.
+ *
+ * Every case runs once per master/replica implementation pair; redis → redis
+ * proves the test itself.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  ENCODINGS,
+  Fixture,
+  PAIRS,
+  digest,
+  encodings,
+  info,
+  loadBulk,
+  populateEveryType,
+  resume,
+  suspend,
+  waitForLinkUp,
+  waitForOnlineReplicas,
+  waitForSameData,
+  waitForSameOffset,
+  waitUntil,
+  type Impl,
+} from '../helpers/replication'
+
+const fx = new Fixture()
+afterEach(() => fx.cleanup())
+
+const pairName = (p: { master: Impl; replica: Impl }): string => `${p.master} master → ${p.replica} replica`
+
+describe('interop: every type in every encoding, under concurrent writes, converges to the same DEBUG DIGEST', () => {
+  for (const pair of PAIRS) {
+    it(pairName(pair), async () => {
+      const master = await fx.start(pair.master)
+      await populateEveryType(master.client)
+      expect(await encodings(master.client)).toEqual(ENCODINGS)
+
+      // The replica arrives while the writer runs: its full sync happens under load.
+      const writer = fx.writer(master.port)
+      await waitUntil('the writer to make progress', async () => writer.batches >= 10)
+      const replica = await fx.startReplica(pair.replica, master.port)
+      await waitForLinkUp(replica.client)
+      const atLinkUp = writer.batches
+      await waitUntil('writes streamed after the sync', async () => writer.batches >= atLinkUp + 30)
+      await writer.stop()
+
+      const first = await waitForSameData(master.client, [replica.client])
+      expect(await encodings(replica.client)).toEqual(ENCODINGS)
+      expect(await replica.client.pttl('str:ttl')).toBeGreaterThan(90_000_000)
+      expect(await replica.client.pttl('zset:big')).toBeGreaterThan(4_000_000)
+
+      // Further writes keep them identical.
+      const more = fx.writer(master.port, { prefix: 'more' })
+      await waitUntil('further writes', async () => more.batches >= 30)
+      await more.stop()
+      await master.client.del('list:big', 'hash:small')
+      await master.client.zadd('zset:small', 7, 'late')
+      const second = await waitForSameData(master.client, [replica.client])
+      expect(second).not.toBe(first)
+      expect(await replica.client.exists('list:big')).toBe(0)
+    }, 45_000)
+  }
+})
+
+describe('writes made while a full sync runs reach the replica', () => {
+  for (const pair of PAIRS) {
+    for (const diskless of ['yes', 'no'] as const) {
+      it(`${pairName(pair)}, repl-diskless-sync ${diskless}`, async () => {
+        const master = await fx.start(pair.master, ['--repl-diskless-sync', diskless])
+        await loadBulk(master.client, 3000, 1000) // ~3 MB of payload
+        // 1.5 MB/s between them: the transfer lasts about two seconds whatever the implementation.
+        const proxy = await fx.proxy(master.port, { bytesPerSecond: 1_500_000 })
+        const replica = await fx.startReplica(pair.replica, proxy.port)
+        await waitUntil(
+          'the replica to be in the middle of its full sync',
+          async () => (await info(replica.client, 'replication')).master_sync_in_progress === '1',
+          15_000,
+          async () => JSON.stringify(await info(replica.client, 'replication')),
+        )
+        const writer = fx.writer(master.port)
+        await master.client.set('during-sync', 'arrived')
+        await waitUntil('writes during the sync', async () => writer.batches >= 5)
+        const duringSync = (await info(replica.client, 'replication')).master_sync_in_progress === '1'
+        const syncedAfter = writer.batches
+        await waitForLinkUp(replica.client, 20_000)
+        await writer.stop()
+        // The writer really overlapped the transfer (otherwise the test proves nothing).
+        expect(duringSync, `sync finished before ${syncedAfter} write batches were done`).toBe(true)
+
+        await waitForSameData(master.client, [replica.client])
+        expect(await replica.client.get('during-sync')).toBe('arrived')
+        expect(await replica.client.dbsize()).toBe(await master.client.dbsize())
+        expect(Number((await info(master.client, 'stats')).sync_full)).toBe(1)
+      }, 45_000)
+    }
+  }
+})
+
+describe('a replica that cannot keep up with the output-buffer limit is dropped and resyncs', () => {
+  for (const pair of PAIRS) {
+    it(pairName(pair), async () => {
+      const master = await fx.start(pair.master, ['--client-output-buffer-limit', 'replica 256kb 128kb 1'])
+      const replica = await fx.startReplica(pair.replica, master.port)
+      await waitForOnlineReplicas(master.client, 1)
+      await master.client.set('before', '1')
+      await waitForSameOffset(master.client, [replica.client])
+      const before = await info(master.client, 'stats')
+
+      suspend(replica.pid)
+      const big = 'o'.repeat(500_000)
+      for (let i = 0; i < 40; i++) await master.client.set(`big:${i}`, `${i}:${big}`) // 20 MB the stopped replica cannot read
+      await waitUntil(
+        'the master to drop its stalled replica',
+        async () => (await info(master.client, 'replication')).connected_slaves === '0',
+        15_000,
+        async () => `${JSON.stringify(await info(master.client, 'replication'))}\nlog tail:\n${master.server.output().slice(-2000)}`,
+      )
+      expect(master.server.output()).toMatch(/scheduled to be closed ASAP for overcoming of output buffer limits\./)
+      // The master stays healthy.
+      expect(await master.client.ping()).toBe('PONG')
+      await master.client.set('after', '2')
+
+      resume(replica.pid)
+      await waitForSameData(master.client, [replica.client], 25_000)
+      expect(await replica.client.get('after')).toBe('2')
+      expect(await replica.client.strlen('big:39')).toBe(500_003)
+      const after = await info(master.client, 'stats')
+      const syncs = (s: Record<string, string>): number => Number(s.sync_full) + Number(s.sync_partial_ok)
+      expect(syncs(after)).toBeGreaterThan(syncs(before))
+      expect(await digest(replica.client)).toBe(await digest(master.client))
+    }, 45_000)
+  }
+})
