@@ -42,6 +42,7 @@ export function linkText(view: NodeView): string | null {
 export function lagText(view: NodeView): string {
   const link = view.status.replication?.link
   if (view.status.role !== 'replica' || !link) return '–'
+  if (link.lagBytes === undefined && link.lagSeconds === undefined) return '–'
   const bytes = link.lagBytes === undefined ? '–' : formatBytes(link.lagBytes)
   const seconds = link.lagSeconds === undefined ? '–' : `${link.lagSeconds} s`
   return `${bytes} · ${seconds}`
