@@ -223,6 +223,9 @@ async function main(): Promise<void> {
       configFile: config.configFile,
       onShutdown: () => exit(0),
     })
+    // REPLICAOF / NO ONE switch the role at run time: the log letter follows the server, not the start-up config.
+    const context = server.context
+    log.role = () => (context.core.role === 'replica' ? 'S' : 'M')
     // loadDataFromDisk: a refused file logged why (file, offset, reason); the server must not start on it.
     if (!loadDataFromDisk(server.context)) {
       await report({ type: 'failed', reason: 'could not load the RDB file (see the log)' })

@@ -146,5 +146,19 @@ export function loadDataFromDisk(server: ServerContext): boolean {
     server.persistence.rdbLastLoadKeysLoaded = outcome.stats.keysLoaded
     server.persistence.rdbLastLoadKeysExpired = outcome.stats.keysExpired
   }
+  if (outcome.kind === 'loaded') restoreReplicationInfo(server, outcome.stats.aux)
   return true
+}
+
+/**
+ * loadDataFromDisk's rsi part for a replica: the RDB's repl-id / repl-offset /
+ * repl-stream-db become its cached master, so it can PSYNC partially after a restart.
+ */
+function restoreReplicationInfo(server: ServerContext, aux: ReadonlyMap<string, string>): void {
+  if ((server.config.get('replicaof') ?? '') === '' || !server.replication) return
+  const replId = aux.get('repl-id') ?? ''
+  const reploff = Number(aux.get('repl-offset'))
+  const db = Number(aux.get('repl-stream-db'))
+  if (!/^[0-9a-f]{40}$/.test(replId) || !Number.isSafeInteger(reploff) || reploff < 0 || !Number.isInteger(db) || db < 0 || db >= server.databases.length) return
+  server.replication.replica.restoreFromRdb({ replId, reploff, db })
 }

@@ -98,6 +98,10 @@ export interface ReplicaSide {
   cron(nowMs: number): void
   /** Close the link (SHUTDOWN). */
   close(): void
+  /** The db the master's stream has selected (RDB AUX repl-stream-db); undefined when no master state is known. */
+  readonly streamDb: number | undefined
+  /** Start-up with `replicaof`: the RDB's repl-id / repl-offset / repl-stream-db become the cached master, so PSYNC can continue. */
+  restoreFromRdb(state: { replId: string; reploff: number; db: number }): void
 }
 
 /** INFO stats counters (sync_full, sync_partial_ok, sync_partial_err, total_net_repl_*). */
@@ -203,7 +207,7 @@ export class Replication {
 
   /** repl-stream-db for the RDB AUX fields. */
   get streamDb(): number {
-    return Math.max(0, this.encoder.selected)
+    return this.replica.streamDb ?? Math.max(0, this.encoder.selected)
   }
 
   /** The role switched (ReplicaSide calls this): a master generates the stream from its effects, a replica proxies its master's. */

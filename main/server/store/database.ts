@@ -109,6 +109,8 @@ export class Database {
    * copy-on-write hook (persistence/snapshot.ts). Empty when no snapshot runs.
    */
   readonly writeGuards: ((db: Database, key: string) => void)[] = []
+  /** Set by replication/replica.ts: a replica hides expired keys from readers and keeps them for its master's stream. */
+  expiryPolicyOverride: (() => ExpiryPolicy) | undefined
 
   constructor(
     readonly index: number,
@@ -436,7 +438,7 @@ export class Database {
   }
 
   private policy(): ExpiryPolicy {
-    return this.host.expiryPolicy?.() ?? 'delete'
+    return this.expiryPolicyOverride?.() ?? this.host.expiryPolicy?.() ?? 'delete'
   }
 
   /**
