@@ -52,6 +52,8 @@ describe('a dropped link resumes with +CONTINUE and transfers only the missed by
       expect(proxy.sessions[0].down).toBeGreaterThan(DATASET_BYTES)
       expect(syncCounters(await info(m, 'stats'))).toEqual({ full: 1, partialOk: 0 })
       const offsetAtCut = Number((await info(m, 'replication')).master_repl_offset)
+      const outputAtCut = Number((await info(m, 'stats')).total_net_repl_output_bytes)
+      const inputAtCut = Number((await info(replica.client, 'stats')).total_net_repl_input_bytes)
 
       proxy.cut()
       await waitUntil('both ends to see the link down', async () => {
@@ -79,6 +81,13 @@ describe('a dropped link resumes with +CONTINUE and transfers only the missed by
       expect(resumed?.down).toBeGreaterThanOrEqual(missed)
       expect(resumed?.down).toBeLessThanOrEqual(offsetNow - offsetAtCut + HANDSHAKE_SLACK)
       expect(resumed?.down).toBeLessThan(DATASET_BYTES / 4)
+      // The servers' own counters tell the same story (INFO stats total_net_repl_*).
+      const output = Number((await info(m, 'stats')).total_net_repl_output_bytes) - outputAtCut
+      const input = Number((await info(replica.client, 'stats')).total_net_repl_input_bytes) - inputAtCut
+      for (const counted of [output, input]) {
+        expect(counted).toBeGreaterThanOrEqual(missed)
+        expect(counted).toBeLessThanOrEqual(offsetNow - offsetAtCut + HANDSHAKE_SLACK)
+      }
     }, 45_000)
   }
 })
