@@ -225,7 +225,7 @@ async function main(): Promise<void> {
     })
     // REPLICAOF / NO ONE switch the role at run time: the log letter follows the server, not the start-up config.
     const context = server.context
-    log.role = () => (context.core.role === 'replica' ? 'S' : 'M')
+    log.role = () => (context.core.role === 'replica' || (config.get('replicaof') ?? '') !== '' ? 'S' : 'M')
     // loadDataFromDisk: a refused file logged why (file, offset, reason); the server must not start on it.
     if (!loadDataFromDisk(server.context)) {
       await report({ type: 'failed', reason: 'could not load the RDB file (see the log)' })
