@@ -43,10 +43,10 @@ function replconfCommand(ctx: CommandContext): Reply {
   const argv = ctx.argv
   if (argv.length % 2 === 0) return ERR_SYNTAX
   for (let i = 1; i < argv.length; i += 2) {
-    const option = lower(argv[i])
     // GETACK comes from our master, in its stream: the replica side answers with REPLCONF ACK on the link.
-    if (option === 'getack') return replication.replica.getack(ctx)
-    const outcome = replication.master.replconfOption(ctx, option, argv[i + 1])
+    if (lower(argv[i]) === 'getack') return replication.replica.getack(ctx)
+    // The option as typed: an unknown one is named in the error with its own spelling.
+    const outcome = replication.master.replconfOption(ctx, argv[i].toString('latin1'), argv[i + 1])
     if (outcome !== undefined) return outcome
   }
   return OK

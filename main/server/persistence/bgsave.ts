@@ -63,7 +63,8 @@ export class BgsaveService {
 
   /** bgsaveCommand's decision. */
   request(options: { schedule: boolean; inExec: boolean }): BgsaveRequest {
-    if (this.job) return 'in-progress'
+    // A diskless replication transfer is an RDB job too (it sets bgsaveInProgress): one snapshot at a time.
+    if (this.job || this.server.persistence?.bgsaveInProgress) return 'in-progress'
     if (this.otherJobActive() || options.inExec) {
       if (!options.schedule && !options.inExec) return 'busy'
       this.scheduled = true
@@ -111,7 +112,7 @@ export class BgsaveService {
   }
 
   private otherJobActive(): boolean {
-    return this.server.aof?.rewriteInProgress ?? false
+    return (this.server.aof?.rewriteInProgress ?? false) || (!this.job && (this.server.persistence?.bgsaveInProgress ?? false))
   }
 
   /** rdbSaveBackground. False when the temp file cannot be opened (logged as Redis does). */
