@@ -8,6 +8,12 @@ import { connect, type Socket } from 'node:net'
 import type { ConsoleReply } from '../../shared/types'
 import { encodeCommand, RespDecoder } from './resp'
 
+/** Credentials an external node needs; sent as AUTH on every new connection. */
+export interface NodeAuth {
+  username?: string
+  password: string
+}
+
 interface Pending {
   resolve: (reply: ConsoleReply) => void
   timer: NodeJS.Timeout
@@ -18,11 +24,14 @@ export class ConsoleSession {
   private connecting: Promise<Socket> | null = null
   private pending: Pending[] = []
   private decoder = new RespDecoder((reply) => this.onReply(reply))
+  /** The socket AUTH succeeded on (a reconnect needs AUTH again). */
+  private authedSocket: Socket | null = null
 
   constructor(
     private readonly host: string,
     private readonly port: number,
     private readonly timeoutMs = 10_000,
+    private readonly auth?: NodeAuth,
   ) {}
 
   async exec(argv: readonly string[]): Promise<ConsoleReply> {
@@ -33,6 +42,19 @@ export class ConsoleSession {
     } catch (e) {
       return { type: 'error', value: `Could not connect to ${this.host}:${this.port}: ${(e as Error).message}` }
     }
+    if (this.auth && this.authedSocket !== socket) {
+      const { username, password } = this.auth
+      const reply = await this.send(socket, username !== undefined ? ['AUTH', username, password] : ['AUTH', password])
+      if (reply.type === 'error') {
+        this.failAll('authentication failed')
+        return { type: 'error', value: `Could not log in to ${this.host}:${this.port}: ${reply.value}` }
+      }
+      this.authedSocket = socket
+    }
+    return this.send(socket, argv)
+  }
+
+  private send(socket: Socket, argv: readonly string[]): Promise<ConsoleReply> {
     return new Promise<ConsoleReply>((resolve) => {
       const entry: Pending = {
         resolve,

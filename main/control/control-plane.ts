@@ -5,16 +5,37 @@
  */
 import { EventEmitter } from 'node:events'
 import { isApiMethod, type ApiEvent, type ApiEvents, type ApiMethod, type ApiParams, type ApiResult, type TandemApi } from '../../shared/api'
-import type { ConsoleReply, NodeSpec, NodeStatus, NodeView, PersistenceActionResult } from '../../shared/types'
-import { ConsoleSession } from './console'
+import type {
+  ConsoleReply,
+  LagHistory,
+  NodeSpec,
+  NodeStatus,
+  NodeView,
+  PersistenceActionResult,
+  ReplicaOfSpec,
+  ReplicationGroup,
+} from '../../shared/types'
+import { ConsoleSession, type NodeAuth } from './console'
 import { Fleet } from './fleet'
 import { offlineStatus, statusFromInfo } from './info'
-import { Monitor, type PollResult } from './monitor'
+import { Monitor, type MonitorTarget, type PollResult } from './monitor'
 import { NodeProcess, installOrphanGuards } from './node-process'
 import { isPortFree, pickFreePort } from './ports'
 import { persistenceReplyMessage, runOnce, type PersistenceCommand, type RunOnce } from './persistence-actions'
 import type { LaunchServer } from './server-launcher'
-import { ApiError, consoleArgs, createRequest, nodeId } from './validate'
+import { replicationFromInfo, syncInProgress } from './replication-info'
+import { LagHistoryStore, SyncRates, addressKey, linkFleet, replicaOfChain } from './replication-view'
+import {
+  ApiError,
+  addReplicaRequest,
+  attachRequest,
+  consoleArgs,
+  createRequest,
+  groupRequest,
+  nodeId,
+  optionalNodeId,
+  replicaOfRequest,
+} from './validate'
 
 export { ApiError }
 
@@ -55,6 +76,8 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   /** Why the last start of a node failed before its process ran (port taken…): shown until the next start or stop. */
   const startErrors = new Map<string, string>()
   const monitor = new Monitor(options.pollIntervalMs ?? 1000)
+  const syncRates = new SyncRates()
+  const lagHistory = new LagHistoryStore()
   // Untyped inside: the typed surface is call/on below.
   const events = new EventEmitter()
   const throttleMs = options.eventThrottleMs ?? 200
@@ -103,8 +126,25 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     return { spec, status: statusOf(spec) }
   }
 
+  /** Every node, with replication links resolved across the fleet (node ids, lag as each master reports it). */
   function list(): NodeView[] {
-    return fleet.list().map(view)
+    return linkFleet(fleet.list().map(view))
+  }
+
+  /** One node's view, linked with the rest of the fleet. */
+  function linkedView(spec: NodeSpec): NodeView {
+    return list().find((v) => v.spec.id === spec.id) ?? view(spec)
+  }
+
+  function authOf(spec: NodeSpec): NodeAuth | undefined {
+    const password = fleet.password(spec.id)
+    if (password === undefined) return undefined
+    return spec.username !== undefined ? { username: spec.username, password } : { password }
+  }
+
+  function targetOf(spec: NodeSpec): MonitorTarget {
+    const auth = authOf(spec)
+    return { id: spec.id, host: spec.host, port: spec.port, ...(auth ?? {}) }
   }
 
   function mustGet(id: string): NodeSpec {
@@ -118,12 +158,23 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     if (!spec) return
     const processState = processStateOf(spec)
     const previous = statuses.get(spec.id)
-    statuses.set(
-      spec.id,
-      result.live
-        ? statusFromInfo({ id: spec.id, processState }, result.fields, result.role, result.at)
-        : offlineStatus(spec.id, processState, result.error, previous),
-    )
+    if (result.live) {
+      const status = statusFromInfo({ id: spec.id, processState }, result.fields, result.role, result.at)
+      const replication = replicationFromInfo(result.fields, status.role, result.roleReply)
+      if (replication.link) {
+        const sync = syncRates.measure(spec.id, replication.link.sync, result.at)
+        if (sync) replication.link.sync = sync
+      }
+      status.replication = replication
+      statuses.set(spec.id, status)
+      monitor.setFast(spec.id, syncInProgress(replication))
+      const linked = linkedView(spec).status
+      lagHistory.record(linked, result.at)
+    } else {
+      statuses.set(spec.id, offlineStatus(spec.id, processState, result.error, previous))
+      syncRates.forget(spec.id)
+      monitor.setFast(spec.id, false)
+    }
     changed()
   })
   monitor.start()
@@ -144,7 +195,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     })
     proc.on('state', (state) => {
       if (state === 'running') {
-        monitor.watch({ id: spec.id, host: spec.host, port: spec.port })
+        monitor.watch(targetOf(spec))
         void monitor.pollNow(spec.id)
       } else if (state !== 'starting') {
         monitor.unwatch(spec.id)
@@ -158,6 +209,8 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
 
   async function startNode(spec: NodeSpec): Promise<NodeView> {
     if (spec.kind !== 'local') throw new ApiError(`node "${spec.name}" is external: Tandem does not start it`)
+    // The spec as stored now (a replicaOf chosen while a start was queued counts).
+    spec = fleet.get(spec.id) ?? spec
     const proc = processFor(spec)
     if (proc.state === 'running') return view(spec)
     startErrors.delete(spec.id)
@@ -180,6 +233,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   }
 
   async function stopNode(spec: NodeSpec, remember: boolean): Promise<NodeView> {
+    if (spec.kind !== 'local') throw new ApiError(`node "${spec.name}" is external: Tandem does not stop it (remove only forgets it)`)
     startErrors.delete(spec.id)
     consoles.get(spec.id)?.close()
     consoles.delete(spec.id)
@@ -197,7 +251,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     const spec = mustGet(nodeId(params, method))
     const state = processStateOf(spec)
     if (state !== 'running' && state !== 'external') throw new ApiError(`node "${spec.name}" is ${state}: start it first`)
-    const reply = await (options.runOnce ?? runOnce)(spec.host, spec.port, [command])
+    const reply = await (options.runOnce ?? runOnce)(spec.host, spec.port, [command], authOf(spec))
     const message = persistenceReplyMessage(command, spec.name, reply)
     await monitor.pollFresh(spec.id)
     changed()
@@ -208,37 +262,94 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     return new Set(fleet.list().map((n) => n.port))
   }
 
+  /** Adds a local node to the fleet (port checked or picked); the caller starts it. */
+  async function addLocal(req: { name?: string; port?: number; config?: Record<string, string>; replicaOf?: ReplicaOfSpec }): Promise<NodeSpec> {
+    let port: number
+    if (req.port !== undefined) {
+      port = req.port
+      const owner = fleet.list().find((n) => n.port === port && addressKey(n.host, n.port) === addressKey('127.0.0.1', port))
+      if (owner) throw new ApiError(`port ${port} is already used by node "${owner.name}"`)
+      if (!(await isPortFree(port))) throw new ApiError(`port ${port} is already in use by another program: choose another port or leave it empty`)
+    } else {
+      const taken = await usedPorts()
+      do port = await pickFreePort()
+      while (taken.has(port))
+    }
+    const spec: NodeSpec = {
+      id: fleet.newId(),
+      name: req.name ?? `node-${port}`,
+      kind: 'local',
+      host: '127.0.0.1',
+      port,
+      config: req.config ?? {},
+      createdAt: Date.now(),
+    }
+    if (req.replicaOf) spec.replicaOf = req.replicaOf
+    fleet.add(spec)
+    changed()
+    return spec
+  }
+
+  /** Runs one command on a node over a connection of its own; the server's error is the ApiError. */
+  async function onNode(spec: NodeSpec, argv: string[]): Promise<ConsoleReply> {
+    const reply = await (options.runOnce ?? runOnce)(spec.host, spec.port, argv, authOf(spec))
+    if (reply.type === 'error') throw new ApiError(`${argv[0]} on "${spec.name}" failed: ${reply.value.split('\n')[0]}`)
+    return reply
+  }
+
+  function answers(spec: NodeSpec): boolean {
+    const state = processStateOf(spec)
+    return state === 'running' || state === 'external'
+  }
+
+  /** Where a replicaOf request points: a fleet node (by id, or by an address that is one) or an outside address. */
+  function resolveSource(target: { masterId?: string; host?: string; port?: number }): { source: ReplicaOfSpec; master?: NodeSpec } {
+    if (target.masterId !== undefined) {
+      const master = mustGet(target.masterId)
+      return { source: { nodeId: master.id, host: master.host, port: master.port }, master }
+    }
+    const host = target.host ?? ''
+    const port = target.port ?? 0
+    const master = fleet.list().find((n) => addressKey(n.host, n.port) === addressKey(host, port))
+    if (master) return { source: { nodeId: master.id, host: master.host, port: master.port }, master }
+    return { source: { host, port } }
+  }
+
+  function refuseLoop(spec: NodeSpec, source: ReplicaOfSpec, master?: NodeSpec): void {
+    if (source.nodeId === spec.id || addressKey(source.host, source.port) === addressKey(spec.host, spec.port)) {
+      throw new ApiError(`node "${spec.name}" cannot replicate from itself`)
+    }
+    if (master && replicaOfChain(fleet.list(), master.id).includes(spec.id)) {
+      throw new ApiError(`"${master.name}" already replicates from "${spec.name}" (directly or through a chain): that would make a loop`)
+    }
+  }
+
+  /** REPLICAOF over the wire (with the master's credentials set first when it has some) and, for a local node, in its spec. */
+  async function pointAt(spec: NodeSpec, source: ReplicaOfSpec, master?: NodeSpec): Promise<NodeView> {
+    refuseLoop(spec, source, master)
+    if (spec.kind === 'external' && !answers(spec)) throw new ApiError(`node "${spec.name}" does not answer`)
+    if (answers(spec)) {
+      const masterAuth = master ? authOf(master) : undefined
+      if (masterAuth) {
+        await onNode(spec, ['CONFIG', 'SET', 'masterauth', masterAuth.password])
+        if (masterAuth.username !== undefined) await onNode(spec, ['CONFIG', 'SET', 'masteruser', masterAuth.username])
+      }
+      await onNode(spec, ['REPLICAOF', source.host, String(source.port)])
+    }
+    if (spec.kind === 'local') fleet.update({ ...spec, config: withoutReplicationDirectives(spec.config), replicaOf: source })
+    if (answers(spec)) await monitor.pollFresh(spec.id)
+    changed()
+    return linkedView(fleet.get(spec.id) ?? spec)
+  }
+
   const handlers: { [M in ApiMethod]: (params: unknown) => Promise<ApiResult<M>> } = {
     async 'fleet.list'() {
       return list()
     },
 
     async 'node.create'(params) {
-      const req = createRequest(params)
-      const taken = await usedPorts()
-      let port: number
-      if (req.port !== undefined) {
-        port = req.port
-        const owner = fleet.list().find((n) => n.port === port)
-        if (owner) throw new ApiError(`port ${port} is already used by node "${owner.name}"`)
-        if (!(await isPortFree(port))) throw new ApiError(`port ${port} is already in use by another program: choose another port or leave it empty`)
-      } else {
-        do port = await pickFreePort()
-        while (taken.has(port))
-      }
-      const id = fleet.newId()
-      const spec: NodeSpec = {
-        id,
-        name: req.name ?? `node-${port}`,
-        kind: 'local',
-        host: '127.0.0.1',
-        port,
-        config: req.config ?? {},
-        createdAt: Date.now(),
-      }
-      fleet.add(spec)
-      changed()
-      return withNodeLock(id, () => startNode(spec))
+      const spec = await addLocal(createRequest(params))
+      return withNodeLock(spec.id, () => startNode(spec))
     },
 
     async 'node.start'(params) {
@@ -254,7 +365,16 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     async 'node.remove'(params) {
       const spec = mustGet(nodeId(params, 'node.remove'))
       return withNodeLock(spec.id, async () => {
-        await stopNode(spec, true)
+        // An external server is only forgotten: it is not ours to shut down.
+        if (spec.kind === 'local') await stopNode(spec, true)
+        else {
+          consoles.get(spec.id)?.close()
+          consoles.delete(spec.id)
+          monitor.unwatch(spec.id)
+          statuses.delete(spec.id)
+        }
+        lagHistory.forget(spec.id)
+        syncRates.forget(spec.id)
         processes.get(spec.id)?.removeAllListeners()
         processes.delete(spec.id)
         fleet.remove(spec.id)
@@ -267,12 +387,103 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     'node.save': (params) => persistenceAction(params, 'node.save', 'BGSAVE'),
     'node.rewriteAof': (params) => persistenceAction(params, 'node.rewriteAof', 'BGREWRITEAOF'),
 
-    'replication.createGroup': () => Promise.reject(new ApiError('replication.createGroup: not implemented yet')),
-    'replication.addReplica': () => Promise.reject(new ApiError('replication.addReplica: not implemented yet')),
-    'replication.replicaOf': () => Promise.reject(new ApiError('replication.replicaOf: not implemented yet')),
-    'replication.detach': () => Promise.reject(new ApiError('replication.detach: not implemented yet')),
-    'replication.history': async () => [],
-    'node.attachExternal': () => Promise.reject(new ApiError('node.attachExternal: not implemented yet')),
+    async 'replication.createGroup'(params): Promise<ReplicationGroup> {
+      const req = groupRequest(params)
+      const masterPort = await pickFreePort()
+      const base = req.name ?? `group-${masterPort}`
+      const master = await addLocal({ name: `${base}-master`, config: req.config, port: (await isPortFree(masterPort)) ? masterPort : undefined })
+      const replicaSpecs: NodeSpec[] = []
+      for (let i = 1; i <= req.replicas; i++) {
+        replicaSpecs.push(
+          await addLocal({ name: `${base}-replica-${i}`, config: req.config, replicaOf: { nodeId: master.id, host: master.host, port: master.port } }),
+        )
+      }
+      await withNodeLock(master.id, () => startNode(master))
+      // Replicas start one after the other: each start forks a server, and the machine may be small.
+      for (const spec of replicaSpecs) await withNodeLock(spec.id, () => startNode(spec))
+      return { master: linkedView(master), replicas: replicaSpecs.map(linkedView) }
+    },
+
+    async 'replication.addReplica'(params) {
+      const req = addReplicaRequest(params)
+      const master = mustGet(req.masterId)
+      const spec = await addLocal({
+        name: req.name ?? `${master.name}-replica-${fleet.list().filter((n) => n.replicaOf?.nodeId === master.id).length + 1}`,
+        port: req.port,
+        config: req.config,
+        replicaOf: { nodeId: master.id, host: master.host, port: master.port },
+      })
+      await withNodeLock(spec.id, () => startNode(spec))
+      return linkedView(spec)
+    },
+
+    async 'replication.replicaOf'(params) {
+      const req = replicaOfRequest(params)
+      const spec = mustGet(req.id)
+      const { source, master } = resolveSource(req)
+      return withNodeLock(spec.id, () => pointAt(fleet.get(spec.id) ?? spec, source, master))
+    },
+
+    async 'replication.detach'(params) {
+      const spec = mustGet(nodeId(params, 'replication.detach'))
+      return withNodeLock(spec.id, async () => {
+        if (spec.kind === 'external' && !answers(spec)) throw new ApiError(`node "${spec.name}" does not answer`)
+        if (answers(spec)) await onNode(spec, ['REPLICAOF', 'NO', 'ONE'])
+        const current = fleet.get(spec.id) ?? spec
+        if (current.kind === 'local') {
+          const detached: NodeSpec = { ...current, config: withoutReplicationDirectives(current.config) }
+          delete detached.replicaOf
+          fleet.update(detached)
+        }
+        syncRates.forget(spec.id)
+        if (answers(spec)) await monitor.pollFresh(spec.id)
+        changed()
+        return linkedView(fleet.get(spec.id) ?? spec)
+      })
+    },
+
+    async 'replication.history'(params): Promise<LagHistory[]> {
+      const id = optionalNodeId(params, 'replication.history')
+      if (id !== undefined) mustGet(id)
+      return lagHistory.histories(id !== undefined ? [id] : undefined)
+    },
+
+    async 'node.attachExternal'(params) {
+      const req = attachRequest(params)
+      const where = `${req.host}:${req.port}`
+      const existing = fleet.list().find((n) => addressKey(n.host, n.port) === addressKey(req.host, req.port))
+      if (existing) throw new ApiError(`${where} is already in the fleet as "${existing.name}"`)
+      const auth: NodeAuth | undefined = req.password !== undefined ? { password: req.password, ...(req.username !== undefined ? { username: req.username } : {}) } : undefined
+      const session = new ConsoleSession(req.host, req.port, 3000, auth)
+      let reply: ConsoleReply
+      try {
+        reply = await session.exec(['PING'])
+      } finally {
+        session.close()
+      }
+      if (reply.type === 'error') {
+        const why = reply.value.split('\n')[0]
+        if (why.startsWith('NOAUTH')) throw new ApiError(`${where} needs a password: ${why}`)
+        throw new ApiError(`cannot attach ${where}: ${why}`)
+      }
+      const spec: NodeSpec = {
+        id: fleet.newId(),
+        name: req.name ?? where,
+        kind: 'external',
+        host: req.host,
+        port: req.port,
+        config: {},
+        createdAt: Date.now(),
+      }
+      if (req.username !== undefined) spec.username = req.username
+      if (req.password !== undefined) spec.hasPassword = true
+      fleet.setPassword(spec.id, req.password)
+      fleet.add(spec)
+      monitor.watch(targetOf(spec))
+      await monitor.pollNow(spec.id)
+      changed()
+      return linkedView(spec)
+    },
 
     async 'console.exec'(params): Promise<ConsoleReply> {
       const { id, argv } = consoleArgs(params)
@@ -283,7 +494,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       }
       let session = consoles.get(id)
       if (!session) {
-        session = new ConsoleSession(spec.host, spec.port)
+        session = new ConsoleSession(spec.host, spec.port, 10_000, authOf(spec))
         consoles.set(id, session)
       }
       return session.exec(argv)
@@ -297,6 +508,10 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   }
 
   async function resume(): Promise<void> {
+    // External servers run on their own: watch them whatever the resume setting.
+    for (const spec of fleet.list()) {
+      if (spec.kind === 'external') monitor.watch(targetOf(spec))
+    }
     if (options.resumeRunning === false) return
     for (const spec of fleet.list()) {
       if (spec.kind !== 'local' || !fleet.wasRunning(spec.id)) continue
@@ -331,4 +546,13 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       for (const p of processes.values()) p.killNow()
     },
   }
+}
+
+/** A node's extra config without what its replicaOf now decides (so a detach does not come back from an old `replicaof`). */
+function withoutReplicationDirectives(config: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(config)) {
+    if (!['replicaof', 'slaveof', 'masterauth', 'masteruser'].includes(name.toLowerCase())) out[name] = value
+  }
+  return out
 }

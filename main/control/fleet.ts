@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { NodeSpec } from '../../shared/types'
-import { CONF_FILE_NAME, LOG_FILE_NAME, renderRedisConf } from './redis-conf'
+import { CONF_FILE_NAME, LOG_FILE_NAME, quoteConfArg, renderRedisConf } from './redis-conf'
 
 export const FLEET_FILE_NAME = 'fleet.json'
 
@@ -16,13 +16,19 @@ interface FleetFile {
   nodes: NodeSpec[]
   /** Nodes that were running when last saved: started again on the next launch. */
   running: string[]
+  /** External nodes' passwords by node id: kept out of NodeSpec so they never reach the renderer. */
+  passwords?: Record<string, string>
 }
+
+/** Directives the replication spec owns: a node's replicaOf replaces whatever its extra config said. */
+const REPLICATION_DIRECTIVES = ['replicaof', 'slaveof', 'masterauth', 'masteruser']
 
 export class FleetFileError extends Error {}
 
 export class Fleet {
   private nodes = new Map<string, NodeSpec>()
   private running = new Set<string>()
+  private passwords = new Map<string, string>()
 
   constructor(readonly dataDir: string) {
     mkdirSync(dataDir, { recursive: true })
@@ -72,10 +78,50 @@ export class Fleet {
     this.save()
   }
 
+  /** Replaces a node's spec (same id) and saves; a local node's config is rewritten so its next start uses it. */
+  update(spec: NodeSpec): void {
+    if (!this.nodes.has(spec.id)) throw new Error(`node ${spec.id} does not exist`)
+    this.nodes.set(spec.id, spec)
+    if (spec.kind === 'local') this.writeConfig(spec)
+    this.save()
+  }
+
+  password(id: string): string | undefined {
+    return this.passwords.get(id)
+  }
+
+  /** Stores (or, with undefined, clears) an external node's password; saved with the next save(). */
+  setPassword(id: string, password: string | undefined): void {
+    if (password === undefined) this.passwords.delete(id)
+    else this.passwords.set(id, password)
+  }
+
+  /**
+   * The config a local node really starts with: its extra directives, and
+   * when it replicates, `replicaof` resolved from its replicaOf (a fleet
+   * node's current address) plus the master's credentials when it has some.
+   */
+  effectiveConfig(spec: NodeSpec): Record<string, string> {
+    if (!spec.replicaOf) return spec.config
+    const config: Record<string, string> = {}
+    for (const [name, value] of Object.entries(spec.config)) {
+      if (!REPLICATION_DIRECTIVES.includes(name.toLowerCase())) config[name] = value
+    }
+    const master = spec.replicaOf.nodeId ? this.nodes.get(spec.replicaOf.nodeId) : undefined
+    const host = master?.host ?? spec.replicaOf.host
+    const port = master?.port ?? spec.replicaOf.port
+    config.replicaof = `${quoteConfArg(host)} ${port}`
+    const password = master ? this.passwords.get(master.id) : undefined
+    if (password !== undefined) config.masterauth = quoteConfArg(password)
+    if (master?.username) config.masteruser = quoteConfArg(master.username)
+    return config
+  }
+
   /** Forgets the node and deletes its folder. */
   remove(id: string): void {
     this.nodes.delete(id)
     this.running.delete(id)
+    this.passwords.delete(id)
     rmSync(this.nodeDir(id), { recursive: true, force: true })
     this.save()
   }
@@ -93,15 +139,17 @@ export class Fleet {
     const dir = this.nodeDir(spec.id)
     mkdirSync(dir, { recursive: true })
     const path = this.confPath(spec.id)
-    writeFileSync(path, renderRedisConf({ port: spec.port, dir, name: spec.name, config: spec.config }))
+    writeFileSync(path, renderRedisConf({ port: spec.port, dir, name: spec.name, config: this.effectiveConfig(spec) }))
     return path
   }
 
   /** Atomic save: a crash mid-write never leaves a truncated fleet file. */
   save(): void {
     const data: FleetFile = { version: 1, nodes: this.list(), running: [...this.running].filter((id) => this.nodes.has(id)) }
+    if (this.passwords.size) data.passwords = Object.fromEntries([...this.passwords].filter(([id]) => this.nodes.has(id)))
     const tmp = this.filePath + '.tmp'
-    writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n')
+    // Owner-only: the file may hold external servers' passwords.
+    writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n', { mode: 0o600 })
     renameSync(tmp, this.filePath)
   }
 
@@ -123,6 +171,10 @@ export class Fleet {
     for (const id of Array.isArray(file.running) ? file.running : []) {
       if (typeof id === 'string' && this.nodes.has(id)) this.running.add(id)
     }
+    const passwords = file.passwords && typeof file.passwords === 'object' ? file.passwords : {}
+    for (const [id, password] of Object.entries(passwords)) {
+      if (typeof password === 'string' && this.nodes.has(id)) this.passwords.set(id, password)
+    }
   }
 }
 
@@ -138,6 +190,12 @@ function isNodeSpec(value: unknown): value is NodeSpec {
     typeof v.port === 'number' &&
     typeof v.config === 'object' &&
     v.config !== null &&
-    typeof v.createdAt === 'number'
+    typeof v.createdAt === 'number' &&
+    (v.replicaOf === undefined || isReplicaOf(v.replicaOf))
   )
+}
+
+function isReplicaOf(value: unknown): boolean {
+  const r = value as NodeSpec['replicaOf']
+  return !!r && typeof r.host === 'string' && typeof r.port === 'number' && (r.nodeId === undefined || typeof r.nodeId === 'string')
 }

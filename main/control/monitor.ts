@@ -12,10 +12,14 @@ export interface MonitorTarget {
   id: string
   host: string
   port: number
+  /** External nodes behind AUTH. */
+  username?: string
+  password?: string
 }
 
 export type PollResult =
-  | { id: string; live: true; fields: InfoFields; role: ReplicationRole; at: number }
+  /** `roleReply`: ROLE's raw reply (undefined when the server has no ROLE), for the replica link state. */
+  | { id: string; live: true; fields: InfoFields; role: ReplicationRole; roleReply: unknown; at: number }
   | { id: string; live: false; error: string; at: number }
 
 interface MonitorEvents {
@@ -31,8 +35,14 @@ interface Watched {
 export class Monitor extends EventEmitter<MonitorEvents> {
   private watched = new Map<string, Watched>()
   private timer: NodeJS.Timeout | null = null
+  private fastTimer: NodeJS.Timeout | null = null
+  /** Nodes polled at the fast rate too (a sync is running: the progress bar should move smoothly). */
+  private fast = new Set<string>()
 
-  constructor(private readonly intervalMs = 1000) {
+  constructor(
+    private readonly intervalMs = 1000,
+    private readonly fastIntervalMs = Math.min(300, intervalMs),
+  ) {
     super()
   }
 
@@ -40,17 +50,36 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     if (this.timer) return
     this.timer = setInterval(() => this.pollAll(), this.intervalMs)
     this.timer.unref()
+    this.fastTimer = setInterval(() => {
+      for (const id of this.fast) void this.pollNow(id)
+    }, this.fastIntervalMs)
+    this.fastTimer.unref()
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer)
+    if (this.fastTimer) clearInterval(this.fastTimer)
     this.timer = null
+    this.fastTimer = null
     for (const id of [...this.watched.keys()]) this.unwatch(id)
+  }
+
+  /** Poll this node at the fast rate (on) or only at the normal one (off). */
+  setFast(id: string, on: boolean): void {
+    if (on && this.watched.has(id)) this.fast.add(id)
+    else this.fast.delete(id)
   }
 
   watch(target: MonitorTarget): void {
     const existing = this.watched.get(target.id)
-    if (existing && existing.target.host === target.host && existing.target.port === target.port) return
+    if (
+      existing &&
+      existing.target.host === target.host &&
+      existing.target.port === target.port &&
+      existing.target.username === target.username &&
+      existing.target.password === target.password
+    )
+      return
     if (existing) this.unwatch(target.id)
     this.watched.set(target.id, { target, client: null, inFlight: null })
   }
@@ -59,6 +88,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     const w = this.watched.get(id)
     if (!w) return
     this.watched.delete(id)
+    this.fast.delete(id)
     w.client?.disconnect()
   }
 
@@ -94,7 +124,11 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     const client = new Redis({
       host: w.target.host,
       port: w.target.port,
+      ...(w.target.username !== undefined ? { username: w.target.username } : {}),
+      ...(w.target.password !== undefined ? { password: w.target.password } : {}),
       lazyConnect: true,
+      // The ready check would hold every command while the node loads a snapshot: the very moment the sync progress matters.
+      enableReadyCheck: false,
       protocol: 2,
       connectTimeout: 1000,
       commandTimeout: 2000,
@@ -115,12 +149,14 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       if (client.status === 'wait') await client.connect()
       const infoText = await client.info()
       let role: ReplicationRole = 'unknown'
+      let roleReply: unknown
       try {
-        role = roleFromRoleReply(await client.call('ROLE'))
+        roleReply = await client.call('ROLE')
+        role = roleFromRoleReply(roleReply)
       } catch {
         // Servers without ROLE: INFO's role field is enough.
       }
-      return { id, live: true, fields: parseInfo(infoText), role, at: Date.now() }
+      return { id, live: true, fields: parseInfo(infoText), role, roleReply, at: Date.now() }
     } catch (e) {
       client.disconnect()
       w.client = null

@@ -6,16 +6,16 @@
  * line is the result, its error line the failure.
  */
 import type { ConsoleReply } from '../../shared/types'
-import { ConsoleSession } from './console'
+import { ConsoleSession, type NodeAuth } from './console'
 import { ApiError } from './validate'
 
 export type PersistenceCommand = 'BGSAVE' | 'BGREWRITEAOF'
 
 /** Runs one command against host:port and returns its reply; the connection is closed after. */
-export type RunOnce = (host: string, port: number, argv: readonly string[]) => Promise<ConsoleReply>
+export type RunOnce = (host: string, port: number, argv: readonly string[], auth?: NodeAuth) => Promise<ConsoleReply>
 
-export const runOnce: RunOnce = async (host, port, argv) => {
-  const session = new ConsoleSession(host, port)
+export const runOnce: RunOnce = async (host, port, argv, auth) => {
+  const session = new ConsoleSession(host, port, 10_000, auth)
   try {
     return await session.exec(argv)
   } finally {

@@ -2,7 +2,7 @@
  * Runtime checks for API params: they arrive as untrusted JSON over IPC or
  * WebSocket. Each check throws an ApiError whose message the user sees.
  */
-import type { NodeCreateRequest } from '../../shared/types'
+import type { AddReplicaRequest, AttachExternalRequest, NodeCreateRequest, ReplicaOfRequest, ReplicationGroupRequest } from '../../shared/types'
 import { isManagedDirective, isValidDirectiveName } from './redis-conf'
 import { isValidPort } from './ports'
 
@@ -25,16 +25,20 @@ export function portValue(value: unknown): number {
   return value
 }
 
+function nameValue(value: unknown, method: string): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string') throw new ApiError(`${method}: "name" must be a string`)
+  const name = value.trim()
+  if (name.length > 64) throw new ApiError(`${method}: "name" is longer than 64 characters`)
+  if (/[\r\n]/.test(name)) throw new ApiError(`${method}: "name" must be one line`)
+  return name || undefined
+}
+
 export function createRequest(params: unknown): NodeCreateRequest {
   const p = record(params, 'node.create')
   const out: NodeCreateRequest = {}
-  if (p.name !== undefined) {
-    if (typeof p.name !== 'string') throw new ApiError('node.create: "name" must be a string')
-    const name = p.name.trim()
-    if (name.length > 64) throw new ApiError('node.create: "name" is longer than 64 characters')
-    if (/[\r\n]/.test(name)) throw new ApiError('node.create: "name" must be one line')
-    if (name) out.name = name
-  }
+  const name = nameValue(p.name, 'node.create')
+  if (name) out.name = name
   if (p.port !== undefined && p.port !== null) out.port = portValue(p.port)
   if (p.config !== undefined) out.config = directives(p.config)
   return out
@@ -61,4 +65,86 @@ export function consoleArgs(params: unknown): { id: string; argv: string[] } {
   }
   if (p.argv.length === 0) throw new ApiError('console.exec: "argv" is empty: type a command')
   return { id, argv: p.argv as string[] }
+}
+
+/** Most replicas one createGroup makes: more is a benchmark, not a click (and each is a process on this machine). */
+export const MAX_GROUP_REPLICAS = 8
+
+export function groupRequest(params: unknown): ReplicationGroupRequest {
+  const method = 'replication.createGroup'
+  const p = record(params, method)
+  const replicas = p.replicas
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1 || replicas > MAX_GROUP_REPLICAS) {
+    throw new ApiError(`${method}: "replicas" must be an integer from 1 to ${MAX_GROUP_REPLICAS}`)
+  }
+  const out: ReplicationGroupRequest = { replicas }
+  const name = nameValue(p.name, method)
+  if (name) out.name = name
+  if (p.config !== undefined) out.config = directives(p.config)
+  return out
+}
+
+export function addReplicaRequest(params: unknown): AddReplicaRequest {
+  const method = 'replication.addReplica'
+  const p = record(params, method)
+  if (typeof p.masterId !== 'string' || p.masterId === '') throw new ApiError(`${method}: "masterId" must be a non-empty string`)
+  const out: AddReplicaRequest = { masterId: p.masterId }
+  const name = nameValue(p.name, method)
+  if (name) out.name = name
+  if (p.port !== undefined && p.port !== null) out.port = portValue(p.port)
+  if (p.config !== undefined) out.config = directives(p.config)
+  return out
+}
+
+/** A host name or IP address as a user types it: no spaces, no scheme, no port. */
+export function hostValue(value: unknown, method: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new ApiError(`${method}: "host" must be a non-empty host name or IP address`)
+  const host = value.trim()
+  if (host.length > 253 || !/^[A-Za-z0-9._:-]+$/.test(host) || /^[.:-]/.test(host)) {
+    throw new ApiError(`${method}: invalid host ${JSON.stringify(host)}: give a host name or IP address only (no scheme, port or spaces)`)
+  }
+  return host
+}
+
+export function replicaOfRequest(params: unknown): ReplicaOfRequest {
+  const method = 'replication.replicaOf'
+  const p = record(params, method)
+  const id = nodeId(p, method)
+  const hasMaster = p.masterId !== undefined && p.masterId !== null
+  const hasAddress = p.host !== undefined || p.port !== undefined
+  if (hasMaster === hasAddress) throw new ApiError(`${method}: give either "masterId" (a fleet node) or "host" and "port"`)
+  if (hasMaster) {
+    if (typeof p.masterId !== 'string' || p.masterId === '') throw new ApiError(`${method}: "masterId" must be a non-empty string`)
+    return { id, masterId: p.masterId }
+  }
+  return { id, host: hostValue(p.host, method), port: portValue(p.port) }
+}
+
+function credential(value: unknown, field: string, method: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined
+  if (typeof value !== 'string') throw new ApiError(`${method}: "${field}" must be a string`)
+  if (/[\r\n\0]/.test(value)) throw new ApiError(`${method}: "${field}" must be one line`)
+  if (value.length > 512) throw new ApiError(`${method}: "${field}" is longer than 512 characters`)
+  return value
+}
+
+export function attachRequest(params: unknown): AttachExternalRequest {
+  const method = 'node.attachExternal'
+  const p = record(params, method)
+  const out: AttachExternalRequest = { host: hostValue(p.host, method), port: portValue(p.port) }
+  const name = nameValue(p.name, method)
+  if (name) out.name = name
+  const username = credential(p.username, 'username', method)
+  const password = credential(p.password, 'password', method)
+  if (username !== undefined && password === undefined) throw new ApiError(`${method}: a "username" needs a "password"`)
+  if (username !== undefined) out.username = username
+  if (password !== undefined) out.password = password
+  return out
+}
+
+export function optionalNodeId(params: unknown, method: string): string | undefined {
+  const id = record(params, method).id
+  if (id === undefined || id === null) return undefined
+  if (typeof id !== 'string' || id === '') throw new ApiError(`${method}: "id" must be a non-empty string`)
+  return id
 }
