@@ -76,3 +76,32 @@ export async function removeNodes(page: Page, names: readonly string[]): Promise
     if (names.includes(view.spec.name)) await callApi(page, 'node.remove', { id: view.spec.id })
   }
 }
+
+/**
+ * Writes `count` string keys (`key:0`… with `valueBytes`-byte values) straight
+ * to a node over the wire, pipelined: a data set big enough to watch a full
+ * sync, without DEBUG POPULATE (Redis refuses DEBUG unless enable-debug-command).
+ */
+export async function loadKeys(port: number, count: number, valueBytes = 64): Promise<void> {
+  const { Redis } = await import('ioredis')
+  const client = new Redis({ host: '127.0.0.1', port, protocol: 2, lazyConnect: true, maxRetriesPerRequest: 1 })
+  await client.connect()
+  try {
+    const value = 'v'.repeat(valueBytes)
+    const batch = 10_000
+    for (let start = 0; start < count; start += batch) {
+      const pipeline = client.pipeline()
+      // MSET of 100 keys per command: fewer round trips and commands than one SET per key.
+      for (let i = start; i < Math.min(start + batch, count); i += 100) {
+        const args: string[] = []
+        for (let k = i; k < Math.min(i + 100, count); k++) args.push(`key:${k}`, value)
+        pipeline.mset(...args)
+      }
+      const results = await pipeline.exec()
+      const failed = results?.find(([error]) => error)
+      if (failed) throw failed[0]
+    }
+  } finally {
+    client.disconnect()
+  }
+}

@@ -10,7 +10,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { ARTIFACTS, nodeRow, openApp, removeNodes, typeCommand } from './app'
+import { ARTIFACTS, loadKeys, nodeRow, openApp, removeNodes, typeCommand } from './app'
 
 const GROUP = 'e2e-repl'
 const MASTER = `${GROUP}-master`
@@ -151,8 +151,7 @@ test('a pair made in one action replicates; a big data set full-syncs to a new r
 
   // A big data set on the master, then a new replica of it: a full sync to watch.
   await openConsole(page, MASTER)
-  await typeCommand(page, `DEBUG POPULATE ${BIG_DATA_SET_KEYS} key 64`)
-  await expect(page.getByTestId('console-reply').last()).toHaveText('OK', { timeout: 60_000 })
+  await loadKeys(Number(await masterRow.getByTestId('node-port').innerText()), BIG_DATA_SET_KEYS)
   await expect(masterRow.getByTestId('node-keys')).toHaveText(String(BIG_DATA_SET_KEYS + 1), { timeout: 15_000 })
 
   await recordSyncPhases(page)
