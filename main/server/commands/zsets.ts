@@ -24,8 +24,8 @@ import {
   error,
   int,
 } from '../protocol/replies'
-import type { LexBound, LexRange, ScoreRange, SkipNode } from '../store/skiplist'
-import { DEFAULT_LISTPACK_LIMITS, ZSet, type ListpackLimits, type ZaddFlags } from '../store/zset'
+import { NO_NODE, type LexBound, type LexRange, type ScoreRange, type SkipList, type SkipNode } from '../store/skiplist'
+import { DEFAULT_LISTPACK_LIMITS, ZSet, type ListpackLimits, type ZaddFlags, type ZsetEntry } from '../store/zset'
 import { globMatch } from '../store/glob'
 import type { SetValue } from '../store/values'
 import { formatDouble } from '../protocol/writer'
@@ -324,9 +324,9 @@ function zcountCommand(ctx: CommandContext): Reply {
   if (isReply(zset)) return zset
   if (zset === undefined) return ZERO
   const first = zset.firstInScoreRange(range)
-  if (first === null) return ZERO
+  if (first === NO_NODE) return ZERO
   const last = zset.lastInScoreRange(range)
-  if (last === null) return ZERO
+  if (last === NO_NODE) return ZERO
   return int(zset.list.rankOf(last) - zset.list.rankOf(first) + 1)
 }
 
@@ -337,9 +337,9 @@ function zlexcountCommand(ctx: CommandContext): Reply {
   if (isReply(zset)) return zset
   if (zset === undefined) return ZERO
   const first = zset.firstInLexRange(range)
-  if (first === null) return ZERO
+  if (first === NO_NODE) return ZERO
   const last = zset.lastInLexRange(range)
-  if (last === null) return ZERO
+  if (last === NO_NODE) return ZERO
   return int(zset.list.rankOf(last) - zset.list.rankOf(first) + 1)
 }
 
@@ -348,64 +348,74 @@ function zlexcountCommand(ctx: CommandContext): Reply {
 type RangeType = 'auto' | 'rank' | 'score' | 'lex'
 type Direction = 'auto' | 'forward' | 'reverse'
 
+/** A node's member and score, copied out so the selection stays valid while the set changes. */
+function entryOf(list: SkipList, node: SkipNode): ZsetEntry {
+  return { member: list.memberOf(node), score: list.scoreOf(node) }
+}
+
 /** genericZrangebyrankCommand's selection. */
-function rangeByRank(zset: ZSet, start: number, end: number, reverse: boolean): SkipNode[] {
+function rangeByRank(zset: ZSet, start: number, end: number, reverse: boolean): ZsetEntry[] {
   const llen = zset.size
   if (start < 0) start = llen + start
   if (end < 0) end = llen + end
   if (start < 0) start = 0
   if (start > end || start >= llen) return []
   if (end >= llen) end = llen - 1
-  const out: SkipNode[] = []
+  const list = zset.list
+  const out: ZsetEntry[] = []
   let node = reverse ? zset.at(llen - 1 - start) : zset.at(start)
-  for (let n = end - start + 1; n > 0 && node !== null; n--) {
-    out.push(node)
-    node = reverse ? node.backward : node.next
+  for (let n = end - start + 1; n > 0 && node !== NO_NODE; n--) {
+    out.push(entryOf(list, node))
+    node = reverse ? list.prevOf(node) : list.nextOf(node)
   }
   return out
 }
 
 /** The offset/limit walk shared by the score and lex selections (a negative offset walks off the end). */
-function walk(start: SkipNode | null, reverse: boolean, offset: number, limit: number, inRange: (n: SkipNode) => boolean): SkipNode[] {
+function walk(list: SkipList, start: SkipNode, reverse: boolean, offset: number, limit: number, inRange: (n: SkipNode) => boolean): ZsetEntry[] {
   let node = start
-  while (node !== null && offset !== 0) {
+  while (node !== NO_NODE && offset !== 0) {
     offset--
-    node = reverse ? node.backward : node.next
+    node = reverse ? list.prevOf(node) : list.nextOf(node)
   }
-  const out: SkipNode[] = []
-  while (node !== null && limit !== 0) {
+  const out: ZsetEntry[] = []
+  while (node !== NO_NODE && limit !== 0) {
     if (!inRange(node)) break
-    out.push(node)
+    out.push(entryOf(list, node))
     limit--
-    node = reverse ? node.backward : node.next
+    node = reverse ? list.prevOf(node) : list.nextOf(node)
   }
   return out
 }
 
-function rangeByScore(zset: ZSet, range: ScoreRange, offset: number, limit: number, reverse: boolean): SkipNode[] {
+function rangeByScore(zset: ZSet, range: ScoreRange, offset: number, limit: number, reverse: boolean): ZsetEntry[] {
   if (offset > 0 && offset >= zset.size) return []
   if (offset < 0) return []
+  const list = zset.list
   const start = reverse ? zset.lastInScoreRange(range) : zset.firstInScoreRange(range)
-  return walk(start, reverse, offset, limit, (n) =>
-    reverse ? (range.minex ? n.score > range.min : n.score >= range.min) : range.maxex ? n.score < range.max : n.score <= range.max,
-  )
+  return walk(list, start, reverse, offset, limit, (n) => {
+    const score = list.scoreOf(n)
+    return reverse ? (range.minex ? score > range.min : score >= range.min) : range.maxex ? score < range.max : score <= range.max
+  })
 }
 
-function rangeByLex(zset: ZSet, range: LexRange, offset: number, limit: number, reverse: boolean): SkipNode[] {
+function rangeByLex(zset: ZSet, range: LexRange, offset: number, limit: number, reverse: boolean): ZsetEntry[] {
   if (offset > 0 && offset >= zset.size) return []
   if (offset < 0) return []
+  const list = zset.list
   const start = reverse ? zset.lastInLexRange(range) : zset.firstInLexRange(range)
   const min = range.min
   const max = range.max
-  return walk(start, reverse, offset, limit, (n) => {
+  return walk(list, start, reverse, offset, limit, (n) => {
+    const member = list.memberOf(n)
     if (reverse) {
       if (min.kind === 'min') return true
       if (min.kind === 'max') return false
-      return min.exclusive ? n.member > min.value : n.member >= min.value
+      return min.exclusive ? member > min.value : member >= min.value
     }
     if (max.kind === 'max') return true
     if (max.kind === 'min') return false
-    return max.exclusive ? n.member < max.value : n.member <= max.value
+    return max.exclusive ? member < max.value : member <= max.value
   })
 }
 
@@ -444,7 +454,7 @@ function zrangeGeneric(ctx: CommandContext, first: number, store: Buffer | undef
   const reverse = direction === 'reverse'
   if (reverse && type !== 'rank') [minIdx, maxIdx] = [maxIdx, minIdx]
 
-  let select: (zset: ZSet) => SkipNode[]
+  let select: (zset: ZSet) => ZsetEntry[]
   if (type === 'rank') {
     const start = parseLong(argv[minIdx])
     if (start === null) return ERR_NOT_INTEGER
@@ -481,7 +491,7 @@ const zrevrangebylexCommand = (ctx: CommandContext): Reply => zrangeGeneric(ctx,
 
 function zremrangeGeneric(ctx: CommandContext, type: 'rank' | 'score' | 'lex'): Reply {
   const [, key, a, b] = ctx.argv
-  let select: (zset: ZSet) => SkipNode[]
+  let select: (zset: ZSet) => ZsetEntry[]
   if (type === 'rank') {
     const start = parseLong(a)
     if (start === null) return ERR_NOT_INTEGER
@@ -500,7 +510,7 @@ function zremrangeGeneric(ctx: CommandContext, type: 'rank' | 'score' | 'lex'): 
   const zset = writeZset(ctx, key)
   if (isReply(zset)) return zset
   if (zset === undefined) return ZERO
-  const deleted = zset.removeNodes(select(zset))
+  const deleted = zset.removeEntries(select(zset))
   if (deleted > 0) afterWrite(ctx, key, zset)
   ctx.server.dirty += deleted
   return int(deleted)
@@ -520,9 +530,10 @@ export function popElements(ctx: CommandContext, key: Buffer, zset: ZSet, end: P
   const popped: { member: string; score: number }[] = []
   while (popped.length < count && zset.size > 0) {
     const node = end === 'min' ? zset.list.first : zset.list.tail
-    if (node === null) break
-    popped.push({ member: node.member, score: node.score })
-    zset.remove(node.member)
+    if (node === NO_NODE) break
+    const entry = entryOf(zset.list, node)
+    popped.push(entry)
+    zset.remove(entry.member)
     ctx.server.dirty++
   }
   if (zset.size === 0) ctx.db.delete(key)
@@ -662,10 +673,10 @@ function bzmpopCommand(ctx: CommandContext): Reply {
 
 // ---- ZRANDMEMBER ------------------------------------------------------------
 
-function randomNode(zset: ZSet): SkipNode {
+function randomEntry(zset: ZSet): ZsetEntry {
   const node = zset.at(Math.floor(Math.random() * zset.size))
-  if (node === null) throw new Error('zset: random rank out of range')
-  return node
+  if (node === NO_NODE) throw new Error('zset: random rank out of range')
+  return entryOf(zset.list, node)
 }
 
 function zrandmemberCommand(ctx: CommandContext): Reply {
@@ -674,7 +685,7 @@ function zrandmemberCommand(ctx: CommandContext): Reply {
     const zset = readZset(ctx, argv[1])
     if (isReply(zset)) return zset
     if (zset === undefined) return NULL_BULK
-    return memberReply(randomNode(zset).member)
+    return memberReply(randomEntry(zset).member)
   }
   let withScores = false
   if (argv.length === 4 && isToken(argv[3], 'withscores')) withScores = true
@@ -692,8 +703,8 @@ function zrandmemberCommand(ctx: CommandContext): Reply {
   const size = zset.size
   if (!unique || magnitude === 1n) {
     const count = Number(magnitude)
-    const picks: SkipNode[] = []
-    for (let i = 0; i < count; i++) picks.push(randomNode(zset))
+    const picks: ZsetEntry[] = []
+    for (let i = 0; i < count; i++) picks.push(randomEntry(zset))
     return elementsReply(ctx, picks, withScores)
   }
   // CASE 2 of zrandmemberWithCountCommand: the whole set, highest rank first as 7.0 sends it.
@@ -701,13 +712,13 @@ function zrandmemberCommand(ctx: CommandContext): Reply {
   // Distinct picks: a partial Fisher–Yates over ranks keeps it O(count log n).
   const count = Number(magnitude)
   const chosen = new Map<number, number>()
-  const picks: SkipNode[] = []
+  const picks: ZsetEntry[] = []
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(Math.random() * (size - i))
     const rankJ = chosen.get(j) ?? j
     chosen.set(j, chosen.get(i) ?? i)
     const node = zset.at(rankJ)
-    if (node !== null) picks.push(node)
+    if (node !== NO_NODE) picks.push(entryOf(zset.list, node))
   }
   return elementsReply(ctx, picks, withScores)
 }

@@ -8,58 +8,40 @@
  *
  * The list knows nothing about the member→score dictionary: callers (zset.ts)
  * keep both in step, as zsetAdd/zsetRemoveFromSkiplist do.
+ *
+ * Layout: nodes are not JS objects but chunks of one slab (an ArrayBuffer
+ * seen as Float64Array and Int32Array), like Redis's zskiplistNode with its
+ * levels inline. On a million-member set a search is a chain of dependent
+ * loads; with an object per node (plus an array for its levels, plus a heap
+ * number for a fractional score) every step cost two or three cache misses,
+ * here it costs one: score, links and spans of a node sit side by side. It
+ * also keeps a million nodes out of the GC's way (the slab is one object).
+ *
+ * A node is its offset in the slab, counted in 8-byte slots:
+ *   slot o        score (float64)
+ *   slot o + 1    int32 backward node, int32 (member index << 6 | height)
+ *   slot o + 2+i  int32 forward node at level i, int32 span at level i
+ * The header is the node at offset 0 with every level, so 0 also means "no
+ * node" for forward and backward links (Redis's NULL), as the header is never
+ * anyone's forward node nor a search result. Freed chunks go to a free list
+ * per height; members live in a dense array indexed by the member index.
  */
 
 export const SKIPLIST_MAXLEVEL = 32
 const SKIPLIST_P = 0.25
 
-/**
- * Three slots per level: `links[3*i]` is the forward pointer at level i,
- * `links[3*i+1]` its span and `links[3*i+2]` a copy of the forward node's score.
- * One array instead of separate forward/span arrays saves an object per node;
- * the score copy lets a search decide whether to step without touching the
- * next node at all, so on a million-member set each step costs one cache miss
- * (this array) instead of two (the next node, then its array) — what Redis gets
- * from a node with its levels inline. Every write of a forward pointer writes
- * the copy too, and an in-place score change rewrites the copies pointing at it.
- */
-type Link = SkipNode | number | null
+/** A node: its offset in the list's slab. Only meaningful for the list that returned it. */
+export type SkipNode = number
 
-export class SkipNode {
-  backward: SkipNode | null = null
-  readonly links: Link[]
+/** "No node" (Redis's NULL): the header's offset, which no search returns. */
+export const NO_NODE: SkipNode = 0
 
-  constructor(
-    public member: string,
-    public score: number,
-    level: number,
-  ) {
-    const links = new Array<Link>(level * 3)
-    for (let i = 0; i < links.length; i += 3) {
-      links[i] = null
-      links[i + 1] = 0
-      links[i + 2] = 0
-    }
-    this.links = links
-  }
-
-  /** How many levels the node takes part in. */
-  get height(): number {
-    return (this.links.length / 3) | 0
-  }
-
-  forwardAt(level: number): SkipNode | null {
-    return this.links[level * 3] as SkipNode | null
-  }
-
-  spanAt(level: number): number {
-    return this.links[level * 3 + 1] as number
-  }
-
-  get next(): SkipNode | null {
-    return this.links[0] as SkipNode | null
-  }
-}
+const HEADER = 0
+const HEIGHT_BITS = 6
+const HEIGHT_MASK = (1 << HEIGHT_BITS) - 1
+/** Member indexes share an int32 with the height; a JS Map (the zset's dictionary) holds at most 2^24 entries anyway. */
+const MAX_MEMBER_INDEX = 2 ** (31 - HEIGHT_BITS) - 1
+const INITIAL_SLOTS = 64
 
 /** zrangespec: a score interval, each end inclusive or exclusive. */
 export interface ScoreRange {
@@ -122,14 +104,26 @@ export function lexRangeIsEmpty(range: LexRange): boolean {
  * only used from the single JS thread and no call re-enters another, so one
  * pair of arrays serves every list and no operation allocates them.
  */
-const scratchUpdate = new Array<SkipNode>(SKIPLIST_MAXLEVEL)
-const scratchRank = new Array<number>(SKIPLIST_MAXLEVEL).fill(0)
+const scratchUpdate = new Int32Array(SKIPLIST_MAXLEVEL)
+const scratchRank = new Int32Array(SKIPLIST_MAXLEVEL)
 
 export class SkipList {
-  readonly header = new SkipNode('', 0, SKIPLIST_MAXLEVEL)
-  tail: SkipNode | null = null
+  tail: SkipNode = NO_NODE
   length = 0
   level = 1
+  /** The slab, as doubles (scores) and as int32 pairs (links, spans, bookkeeping): two views of one buffer. */
+  private f64 = new Float64Array(INITIAL_SLOTS)
+  private i32 = new Int32Array(this.f64.buffer)
+  /** Slots handed out so far (the slab's high-water mark). */
+  private used = 2 + SKIPLIST_MAXLEVEL
+  /** Per height, the first freed chunk of that height (linked through their backward field). */
+  private readonly freeChunks = new Int32Array(SKIPLIST_MAXLEVEL + 1)
+  private readonly members: string[] = []
+  private readonly freeMembers: number[] = []
+
+  constructor() {
+    this.i32[3] = SKIPLIST_MAXLEVEL
+  }
 
   private randomLevel(): number {
     let level = 1
@@ -137,85 +131,179 @@ export class SkipList {
     return level
   }
 
+  // ---- node accessors ------------------------------------------------------
+
+  memberOf(node: SkipNode): string {
+    return this.members[this.i32[2 * node + 3] >>> HEIGHT_BITS]
+  }
+
+  scoreOf(node: SkipNode): number {
+    return this.f64[node]
+  }
+
+  /** The next node in ascending order, NO_NODE after the last. */
+  nextOf(node: SkipNode): SkipNode {
+    return this.i32[2 * node + 4]
+  }
+
+  /** The previous node, NO_NODE before the first (zskiplistNode.backward). */
+  prevOf(node: SkipNode): SkipNode {
+    return this.i32[2 * node + 2]
+  }
+
+  /** How many levels the node takes part in. */
+  heightOf(node: SkipNode): number {
+    return this.i32[2 * node + 3] & HEIGHT_MASK
+  }
+
+  /** The forward link at `level` (NO_NODE at the end); the header is node NO_NODE. */
+  forwardOf(node: SkipNode, level: number): SkipNode {
+    return this.i32[2 * node + 4 + 2 * level]
+  }
+
+  spanOf(node: SkipNode, level: number): number {
+    return this.i32[2 * node + 5 + 2 * level]
+  }
+
+  get first(): SkipNode {
+    return this.i32[4]
+  }
+
+  /** Slab slots in use and member slots, for tests that check freed chunks are reused. */
+  get footprint(): { slots: number; members: number } {
+    return { slots: this.used, members: this.members.length }
+  }
+
+  // ---- chunk allocation ----------------------------------------------------
+
+  private allocate(height: number, member: string): SkipNode {
+    let node = this.freeChunks[height]
+    if (node !== 0) {
+      this.freeChunks[height] = this.i32[2 * node + 2]
+    } else {
+      node = this.used
+      const end = node + 2 + height
+      if (end > this.f64.length) this.grow(end)
+      this.used = end
+    }
+    let index = this.freeMembers.pop()
+    if (index === undefined) {
+      index = this.members.length
+      if (index > MAX_MEMBER_INDEX) throw new Error('skiplist: too many members')
+      this.members.push(member)
+    } else {
+      this.members[index] = member
+    }
+    this.i32[2 * node + 3] = (index << HEIGHT_BITS) | height
+    return node
+  }
+
+  private release(node: SkipNode): void {
+    const i32 = this.i32
+    const packed = i32[2 * node + 3]
+    const index = packed >>> HEIGHT_BITS
+    const height = packed & HEIGHT_MASK
+    this.members[index] = ''
+    this.freeMembers.push(index)
+    i32[2 * node + 2] = this.freeChunks[height]
+    this.freeChunks[height] = node
+  }
+
+  private grow(slots: number): void {
+    let capacity = this.f64.length * 2
+    while (capacity < slots) capacity *= 2
+    const f64 = new Float64Array(capacity)
+    f64.set(this.f64.subarray(0, this.used))
+    this.f64 = f64
+    this.i32 = new Int32Array(f64.buffer)
+  }
+
+  // ---- updates ---------------------------------------------------------------
+
   /** zslInsert: the member must not already be present (the dictionary guarantees it). */
   insert(score: number, member: string): SkipNode {
-    return this.link(score, member, null)
+    return this.link(score, member, NO_NODE)
   }
 
   /** zslInsert's body; `reuse` is a node unlinked by updateScore, re-linked with its own level as Redis does. */
-  private link(score: number, member: string, reuse: SkipNode | null): SkipNode {
+  private link(score: number, member: string, reuse: SkipNode): SkipNode {
     const update = scratchUpdate
     const rank = scratchRank
-    let x = this.header
+    const f64 = this.f64
+    let i32 = this.i32
+    const members = this.members
+    let x = HEADER
     let r = 0
     for (let i = this.level - 1; i >= 0; i--) {
-      let xl = x.links
-      let f = xl[i * 3] as SkipNode | null
-      // Scores (copied into the link) decide almost every step; member bytes only on a tie.
-      while (f !== null) {
-        const fs = xl[i * 3 + 2] as number
-        if (!(fs < score || (fs === score && f.member < member))) break
-        r += xl[i * 3 + 1] as number
+      let f = i32[2 * x + 4 + 2 * i]
+      // Scores decide almost every step; member bytes only on a tie.
+      while (f !== 0) {
+        const fs = f64[f]
+        if (!(fs < score || (fs === score && members[i32[2 * f + 3] >>> HEIGHT_BITS] < member))) break
+        r += i32[2 * x + 5 + 2 * i]
         x = f
-        xl = f.links
-        f = xl[i * 3] as SkipNode | null
+        f = i32[2 * x + 4 + 2 * i]
       }
       rank[i] = r
       update[i] = x
     }
-    const level = reuse === null ? this.randomLevel() : reuse.height
+    const level = reuse === NO_NODE ? this.randomLevel() : i32[2 * reuse + 3] & HEIGHT_MASK
     if (level > this.level) {
       for (let i = this.level; i < level; i++) {
         rank[i] = 0
-        update[i] = this.header
-        update[i].links[i * 3 + 1] = this.length
+        update[i] = HEADER
+        i32[5 + 2 * i] = this.length
       }
       this.level = level
     }
-    const node = reuse ?? new SkipNode(member, score, level)
-    node.score = score
-    const links = node.links
+    const node = reuse === NO_NODE ? this.allocate(level, member) : reuse
+    // allocate may have grown the slab.
+    i32 = this.i32
+    this.f64[node] = score
     const rank0 = rank[0]
     for (let i = 0; i < level; i++) {
-      const prev = update[i].links
-      links[i * 3] = prev[i * 3]
-      links[i * 3 + 2] = prev[i * 3 + 2]
-      prev[i * 3] = node
-      prev[i * 3 + 2] = score
-      links[i * 3 + 1] = (prev[i * 3 + 1] as number) - (rank0 - rank[i])
-      prev[i * 3 + 1] = rank0 - rank[i] + 1
+      const prev = 2 * update[i] + 4 + 2 * i
+      const own = 2 * node + 4 + 2 * i
+      i32[own] = i32[prev]
+      i32[prev] = node
+      i32[own + 1] = i32[prev + 1] - (rank0 - rank[i])
+      i32[prev + 1] = rank0 - rank[i] + 1
     }
-    for (let i = level; i < this.level; i++) {
-      const prev = update[i].links
-      prev[i * 3 + 1] = (prev[i * 3 + 1] as number) + 1
-    }
-    node.backward = update[0] === this.header ? null : update[0]
-    const after = links[0] as SkipNode | null
-    if (after !== null) after.backward = node
+    for (let i = level; i < this.level; i++) i32[2 * update[i] + 5 + 2 * i]++
+    i32[2 * node + 2] = update[0]
+    const after = i32[2 * node + 4]
+    if (after !== 0) i32[2 * after + 2] = node
     else this.tail = node
     this.length++
     return node
   }
 
-  /** zslDelete: true when the (score, member) node was found and removed. */
-  delete(score: number, member: string): boolean {
+  /** The search path to (score, member) into scratchUpdate; returns the level-0 predecessor. */
+  private findPredecessors(score: number, member: string): SkipNode {
     const update = scratchUpdate
-    let x = this.header
+    const f64 = this.f64
+    const i32 = this.i32
+    const members = this.members
+    let x = HEADER
     for (let i = this.level - 1; i >= 0; i--) {
-      let xl = x.links
-      let f = xl[i * 3] as SkipNode | null
-      while (f !== null) {
-        const fs = xl[i * 3 + 2] as number
-        if (!(fs < score || (fs === score && f.member < member))) break
+      let f = i32[2 * x + 4 + 2 * i]
+      while (f !== 0) {
+        const fs = f64[f]
+        if (!(fs < score || (fs === score && members[i32[2 * f + 3] >>> HEIGHT_BITS] < member))) break
         x = f
-        xl = f.links
-        f = xl[i * 3] as SkipNode | null
+        f = i32[2 * x + 4 + 2 * i]
       }
       update[i] = x
     }
-    const target = x.forwardAt(0)
-    if (target === null || target.score !== score || target.member !== member) return false
-    this.unlink(target, update)
+    return x
+  }
+
+  /** zslDelete: true when the (score, member) node was found and removed. */
+  delete(score: number, member: string): boolean {
+    const target = this.nextOf(this.findPredecessors(score, member))
+    if (target === NO_NODE || this.f64[target] !== score || this.memberOf(target) !== member) return false
+    this.unlink(target, scratchUpdate)
+    this.release(target)
     return true
   }
 
@@ -225,173 +313,163 @@ export class SkipList {
    * update of a million-member set cheap.
    */
   updateScore(current: number, member: string, next: number): SkipNode {
-    const update = scratchUpdate
-    let x = this.header
-    for (let i = this.level - 1; i >= 0; i--) {
-      let xl = x.links
-      let f = xl[i * 3] as SkipNode | null
-      while (f !== null) {
-        const fs = xl[i * 3 + 2] as number
-        if (!(fs < current || (fs === current && f.member < member))) break
-        x = f
-        xl = f.links
-        f = xl[i * 3] as SkipNode | null
-      }
-      update[i] = x
-    }
-    const node = x.forwardAt(0)
-    if (node === null || node.score !== current || node.member !== member) throw new Error('skiplist: updateScore of a missing node')
-    const after = node.forwardAt(0)
-    if ((node.backward === null || node.backward.score < next) && (after === null || after.score > next)) {
-      node.score = next
-      // update[i] links to the node at every level it has: refresh their score copies.
-      for (let i = 0, h = node.height; i < h; i++) update[i].links[i * 3 + 2] = next
+    const node = this.nextOf(this.findPredecessors(current, member))
+    if (node === NO_NODE || this.f64[node] !== current || this.memberOf(node) !== member) throw new Error('skiplist: updateScore of a missing node')
+    const before = this.prevOf(node)
+    const after = this.nextOf(node)
+    if ((before === NO_NODE || this.f64[before] < next) && (after === NO_NODE || this.f64[after] > next)) {
+      this.f64[node] = next
       return node
     }
-    this.unlink(node, update)
+    this.unlink(node, scratchUpdate)
     return this.link(next, member, node)
   }
 
-  private unlink(x: SkipNode, update: SkipNode[]): void {
+  private unlink(x: SkipNode, update: Int32Array): void {
+    const i32 = this.i32
     for (let i = 0; i < this.level; i++) {
-      const prev = update[i].links
-      if (prev[i * 3] === x) {
-        prev[i * 3 + 1] = (prev[i * 3 + 1] as number) + x.spanAt(i) - 1
-        prev[i * 3] = x.links[i * 3]
-        prev[i * 3 + 2] = x.links[i * 3 + 2]
+      const prev = 2 * update[i] + 4 + 2 * i
+      if (i32[prev] === x) {
+        const own = 2 * x + 4 + 2 * i
+        i32[prev + 1] += i32[own + 1] - 1
+        i32[prev] = i32[own]
       } else {
-        prev[i * 3 + 1] = (prev[i * 3 + 1] as number) - 1
+        i32[prev + 1]--
       }
     }
-    const f = x.forwardAt(0)
-    if (f !== null) f.backward = x.backward
-    else this.tail = x.backward
-    while (this.level > 1 && this.header.forwardAt(this.level - 1) === null) this.level--
+    const f = i32[2 * x + 4]
+    const back = i32[2 * x + 2]
+    if (f !== 0) i32[2 * f + 2] = back
+    else this.tail = back
+    while (this.level > 1 && i32[4 + 2 * (this.level - 1)] === 0) this.level--
     this.length--
   }
 
+  // ---- queries -----------------------------------------------------------------
+
   /** zslGetRank: 1-based rank of the node, 0 when absent. */
   rank(score: number, member: string): number {
+    const f64 = this.f64
+    const i32 = this.i32
     let rank = 0
-    let x = this.header
+    let x = HEADER
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forwardAt(i)
-      while (f !== null && (f.score < score || (f.score === score && f.member <= member))) {
-        rank += x.spanAt(i)
+      let f = i32[2 * x + 4 + 2 * i]
+      while (f !== 0 && (f64[f] < score || (f64[f] === score && this.memberOf(f) <= member))) {
+        rank += i32[2 * x + 5 + 2 * i]
         x = f
-        f = x.forwardAt(i)
+        f = i32[2 * x + 4 + 2 * i]
       }
-      if (x !== this.header && x.member === member) return rank
+      if (x !== HEADER && this.memberOf(x) === member) return rank
     }
     return 0
   }
 
-  /** zslGetElementByRank: 1-based. */
-  byRank(rank: number): SkipNode | null {
-    if (rank < 1 || rank > this.length) return null
+  /** zslGetElementByRank: 1-based; NO_NODE when out of range. */
+  byRank(rank: number): SkipNode {
+    if (rank < 1 || rank > this.length) return NO_NODE
+    const i32 = this.i32
     let traversed = 0
-    let x = this.header
+    let x = HEADER
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forwardAt(i)
-      while (f !== null && traversed + x.spanAt(i) <= rank) {
-        traversed += x.spanAt(i)
+      let f = i32[2 * x + 4 + 2 * i]
+      while (f !== 0 && traversed + i32[2 * x + 5 + 2 * i] <= rank) {
+        traversed += i32[2 * x + 5 + 2 * i]
         x = f
-        f = x.forwardAt(i)
+        f = i32[2 * x + 4 + 2 * i]
       }
       if (traversed === rank) return x
     }
-    return null
-  }
-
-  get first(): SkipNode | null {
-    return this.header.forwardAt(0)
+    return NO_NODE
   }
 
   /** zslFirstInRange */
-  firstInScoreRange(range: ScoreRange): SkipNode | null {
-    if (!this.overlapsScore(range)) return null
+  firstInScoreRange(range: ScoreRange): SkipNode {
+    if (!this.overlapsScore(range)) return NO_NODE
+    const f64 = this.f64
+    const i32 = this.i32
     const min = range.min
     const minex = range.minex
-    let x = this.header
+    let x = HEADER
     for (let i = this.level - 1; i >= 0; i--) {
-      let xl = x.links
-      let f = xl[i * 3] as SkipNode | null
-      while (f !== null) {
-        const fs = xl[i * 3 + 2] as number
+      let f = i32[2 * x + 4 + 2 * i]
+      while (f !== 0) {
+        const fs = f64[f]
         if (minex ? fs > min : fs >= min) break
         x = f
-        xl = f.links
-        f = xl[i * 3] as SkipNode | null
+        f = i32[2 * x + 4 + 2 * i]
       }
     }
-    const node = x.forwardAt(0)
-    return node !== null && valueLteMax(node.score, range) ? node : null
+    const node = i32[2 * x + 4]
+    return node !== NO_NODE && valueLteMax(f64[node], range) ? node : NO_NODE
   }
 
   /** zslLastInRange */
-  lastInScoreRange(range: ScoreRange): SkipNode | null {
-    if (!this.overlapsScore(range)) return null
-    let x = this.header
+  lastInScoreRange(range: ScoreRange): SkipNode {
+    if (!this.overlapsScore(range)) return NO_NODE
+    const f64 = this.f64
+    const i32 = this.i32
+    let x = HEADER
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forwardAt(i)
-      while (f !== null && valueLteMax(f.score, range)) {
+      let f = i32[2 * x + 4 + 2 * i]
+      while (f !== 0 && valueLteMax(f64[f], range)) {
         x = f
-        f = x.forwardAt(i)
+        f = i32[2 * x + 4 + 2 * i]
       }
     }
-    return x !== this.header && valueGteMin(x.score, range) ? x : null
+    return x !== HEADER && valueGteMin(f64[x], range) ? x : NO_NODE
   }
 
-  firstInLexRange(range: LexRange): SkipNode | null {
-    if (!this.overlapsLex(range)) return null
-    let x = this.header
+  firstInLexRange(range: LexRange): SkipNode {
+    if (!this.overlapsLex(range)) return NO_NODE
+    let x = HEADER
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forwardAt(i)
-      while (f !== null && !lexGteMin(f.member, range)) {
+      let f = this.forwardOf(x, i)
+      while (f !== NO_NODE && !lexGteMin(this.memberOf(f), range)) {
         x = f
-        f = x.forwardAt(i)
+        f = this.forwardOf(x, i)
       }
     }
-    const node = x.forwardAt(0)
-    return node !== null && lexLteMax(node.member, range) ? node : null
+    const node = this.nextOf(x)
+    return node !== NO_NODE && lexLteMax(this.memberOf(node), range) ? node : NO_NODE
   }
 
-  lastInLexRange(range: LexRange): SkipNode | null {
-    if (!this.overlapsLex(range)) return null
-    let x = this.header
+  lastInLexRange(range: LexRange): SkipNode {
+    if (!this.overlapsLex(range)) return NO_NODE
+    let x = HEADER
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forwardAt(i)
-      while (f !== null && lexLteMax(f.member, range)) {
+      let f = this.forwardOf(x, i)
+      while (f !== NO_NODE && lexLteMax(this.memberOf(f), range)) {
         x = f
-        f = x.forwardAt(i)
+        f = this.forwardOf(x, i)
       }
     }
-    return x !== this.header && lexGteMin(x.member, range) ? x : null
+    return x !== HEADER && lexGteMin(this.memberOf(x), range) ? x : NO_NODE
   }
 
   /** 1-based rank of a node known to be in the list (rank() by its own key). */
   rankOf(node: SkipNode): number {
-    return this.rank(node.score, node.member)
+    return this.rank(this.f64[node], this.memberOf(node))
   }
 
   private overlapsScore(range: ScoreRange): boolean {
     if (scoreRangeIsEmpty(range)) return false
     const last = this.tail
-    const first = this.header.forwardAt(0)
-    if (last === null || first === null) return false
-    return valueGteMin(last.score, range) && valueLteMax(first.score, range)
+    const first = this.first
+    if (last === NO_NODE || first === NO_NODE) return false
+    return valueGteMin(this.f64[last], range) && valueLteMax(this.f64[first], range)
   }
 
   private overlapsLex(range: LexRange): boolean {
     if (lexRangeIsEmpty(range)) return false
     const last = this.tail
-    const first = this.header.forwardAt(0)
-    if (last === null || first === null) return false
-    return lexGteMin(last.member, range) && lexLteMax(first.member, range)
+    const first = this.first
+    if (last === NO_NODE || first === NO_NODE) return false
+    return lexGteMin(this.memberOf(last), range) && lexLteMax(this.memberOf(first), range)
   }
 
   /** Members in order (tests, persistence). */
   *entries(): IterableIterator<[string, number]> {
-    for (let x = this.header.forwardAt(0); x !== null; x = x.forwardAt(0)) yield [x.member, x.score]
+    for (let x = this.first; x !== NO_NODE; x = this.nextOf(x)) yield [this.memberOf(x), this.f64[x]]
   }
 }

@@ -11,6 +11,12 @@
 import { ScanTable } from './scan-table'
 import { SkipList, type LexRange, type ScoreRange, type SkipNode } from './skiplist'
 
+/** A member with its score, as range selections hand them out. */
+export interface ZsetEntry {
+  readonly member: string
+  readonly score: number
+}
+
 export type ZsetEncoding = 'listpack' | 'skiplist'
 
 /** zset-max-listpack-entries / zset-max-listpack-value. */
@@ -113,29 +119,29 @@ export class ZSet {
     return reverse ? this.size - 1 - r : r
   }
 
-  /** The node at 0-based rank `index` in ascending order. */
-  at(index: number): SkipNode | null {
+  /** The node at 0-based rank `index` in ascending order (NO_NODE when out of range). */
+  at(index: number): SkipNode {
     return this.list.byRank(index + 1)
   }
 
-  firstInScoreRange(range: ScoreRange): SkipNode | null {
+  firstInScoreRange(range: ScoreRange): SkipNode {
     return this.list.firstInScoreRange(range)
   }
 
-  lastInScoreRange(range: ScoreRange): SkipNode | null {
+  lastInScoreRange(range: ScoreRange): SkipNode {
     return this.list.lastInScoreRange(range)
   }
 
-  firstInLexRange(range: LexRange): SkipNode | null {
+  firstInLexRange(range: LexRange): SkipNode {
     return this.list.firstInLexRange(range)
   }
 
-  lastInLexRange(range: LexRange): SkipNode | null {
+  lastInLexRange(range: LexRange): SkipNode {
     return this.list.lastInLexRange(range)
   }
 
-  /** Removes the given nodes (collected by a range walk) from both structures; returns how many. */
-  removeNodes(nodes: readonly SkipNode[]): number {
+  /** Removes the given entries (collected by a range walk) from both structures; returns how many. */
+  removeEntries(nodes: readonly ZsetEntry[]): number {
     for (const n of nodes) {
       this.dict.delete(n.member)
       this.list.delete(n.score, n.member)
