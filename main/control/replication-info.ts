@@ -84,7 +84,8 @@ function syncProgress(state: ReplicaLinkState, fields: InfoFields): SyncProgress
   return {
     phase,
     bytesDone: num(fields.master_sync_read_bytes),
-    bytesTotal: num(fields.master_sync_total_bytes, -1),
+    // A diskless transfer has no announced size (Redis prints 0 or -1): no snapshot is 0 bytes, so ≤ 0 means unknown.
+    bytesTotal: num(fields.master_sync_total_bytes, -1) > 0 ? num(fields.master_sync_total_bytes) : -1,
     bytesPerSec: 0,
   }
 }

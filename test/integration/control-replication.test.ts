@@ -7,6 +7,7 @@
  * redis-server nodes (the reference that proves the test).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -38,12 +39,44 @@ async function until<T>(what: string, probe: () => T | undefined | false | Promi
   }
 }
 
+/** A TCP relay to 127.0.0.1:targetPort passing at most about `bytesPerSecond` towards the client. */
+async function throttlingProxy(targetPort: number, bytesPerSecond: number): Promise<{ port: number; close(): void }> {
+  const sockets = new Set<Socket>()
+  const server = createServer((downstream) => {
+    const upstream = connect(targetPort, '127.0.0.1')
+    sockets.add(downstream).add(upstream)
+    const closeBoth = () => {
+      downstream.destroy()
+      upstream.destroy()
+    }
+    for (const s of [downstream, upstream]) {
+      s.on('error', closeBoth)
+      s.on('close', closeBoth)
+    }
+    downstream.on('data', (chunk: Buffer) => upstream.write(chunk))
+    upstream.on('data', (chunk: Buffer) => {
+      downstream.write(chunk)
+      upstream.pause()
+      setTimeout(() => upstream.resume(), (chunk.length * 1000) / bytesPerSecond).unref()
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return {
+    port: (server.address() as AddressInfo).port,
+    close() {
+      for (const s of sockets) s.destroy()
+      server.close()
+    },
+  }
+}
+
 describe.each(servers)('replication through the control plane with %s', (_name, launcher, available) => {
   let dataDir: string
   let plane: ControlPlane
   const events: NodeView[][] = []
   const outside: RunningServer[] = []
   const clients: Redis[] = []
+  const proxies: { close(): void }[] = []
 
   beforeEach(() => {
     if (!available) return
@@ -56,6 +89,7 @@ describe.each(servers)('replication through the control plane with %s', (_name, 
   afterEach(async () => {
     if (!available) return
     for (const c of clients.splice(0)) c.disconnect()
+    for (const p of proxies.splice(0)) p.close()
     await plane.close()
     for (const s of outside.splice(0)) await s.stop()
     rmSync(dataDir, { recursive: true, force: true })
@@ -197,17 +231,34 @@ describe.each(servers)('replication through the control plane with %s', (_name, 
   })
 
   it.skipIf(!available)('a full sync of a loaded master shows its phases, bytes and rate until streaming', async () => {
-    // Slow the snapshot down (100 µs a key) so a 20k-key transfer spans several polls.
-    const master = await plane.call('node.create', {
-      name: 'big',
-      config: { ...FAST_SYNC, 'repl-diskless-sync': 'yes', 'rdb-key-save-delay': '100', 'enable-debug-command': 'local' },
-    })
-    const populated = await plane.call('console.exec', { id: master.spec.id, argv: ['DEBUG', 'POPULATE', '20000', 'key', '64'] })
-    expect(populated).toEqual({ type: 'status', value: 'OK' })
+    const master = await plane.call('node.create', { name: 'big', config: FAST_SYNC })
+    const loader = new Redis({ port: master.spec.port, lazyConnect: true })
+    clients.push(loader)
+    await loader.connect()
+    const value = 'v'.repeat(64)
+    for (let batch = 0; batch < 10; batch++) {
+      const args: string[] = []
+      for (let i = 0; i < 1000; i++) args.push(`key:${batch * 1000 + i}`, value)
+      await loader.mset(...args)
+    }
+    // The replica syncs through a proxy that lets ~400 KB/s through, so the ~0.9 MB transfer spans several polls.
+    const proxy = await throttlingProxy(master.spec.port, 400_000)
+    proxies.push(proxy)
+    const replica = await plane.call('node.create', { name: 'late', config: FAST_SYNC })
     events.length = 0
-    const replica = await plane.call('replication.addReplica', { masterId: master.spec.id, config: FAST_SYNC })
-    const done = await streaming(replica.spec.id, master.spec.id)
-    expect(done.status.keys).toBe(20000)
+    const pointed = await plane.call('replication.replicaOf', { id: replica.spec.id, host: '127.0.0.1', port: proxy.port })
+    expect(pointed.spec.replicaOf).toEqual({ host: '127.0.0.1', port: proxy.port })
+    const done = await until(
+      'the replica streaming with every key',
+      async () => {
+        const v = await nodeView(replica.spec.id)
+        return v.status.replication?.link?.sync?.phase === 'streaming' && v.status.keys === 10_000 ? v : undefined
+      },
+      30_000,
+    )
+    // Not one of the fleet's nodes: no master id, no lag figures from a master list.
+    expect(done.status.replication!.link!.masterNodeId).toBeUndefined()
+    expect(done.status.replication!.link!.masterPort).toBe(proxy.port)
 
     // The event that follows the last poll carries the streaming state too.
     await until('a fleet.changed with the replica streaming', () =>
@@ -221,9 +272,11 @@ describe.each(servers)('replication through the control plane with %s', (_name, 
     const ranks = phases.map((p) => order.indexOf(p))
     expect(ranks, `phases seen: ${phases.join(' ')}`).toEqual([...ranks].sort((a, b) => a - b))
     const transfers = seen.map((v) => v.status.replication!.link!.sync!).filter((s) => s.phase === 'transfer')
-    // Bytes grow during the transfer and a rate is measured between polls.
+    // Bytes grow during the transfer and a rate is measured between polls, near the proxy's limit.
     expect(Math.max(...transfers.map((s) => s.bytesDone))).toBeGreaterThan(Math.min(...transfers.map((s) => s.bytesDone)))
-    expect(transfers.some((s) => s.bytesPerSec > 0), JSON.stringify(transfers)).toBe(true)
+    const rates = transfers.map((s) => s.bytesPerSec).filter((r) => r > 0)
+    expect(rates.length, JSON.stringify(transfers)).toBeGreaterThan(0)
+    expect(Math.max(...rates)).toBeLessThan(2_000_000)
   })
 
   it.skipIf(!available || !hasRealRedis())('an external redis-server: attached with its password, same figures, replicates on command, removed without being stopped', async () => {
