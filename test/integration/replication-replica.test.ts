@@ -210,6 +210,66 @@ describe.skipIf(!hasRealRedis())('tandem replica of a real Redis 7 master', () =
     expect(await replica.client.get('k')).toBe('v')
   })
 
+  it('REPLICAOF host port / NO ONE at run time: OK, "Already connected", data kept on promotion with the old id as replid2', async () => {
+    const master = await fixture.start('redis')
+    await populateEveryType(master.client)
+    const node = await fixture.start('tandem')
+    await node.client.set('mine', 'gone after the sync')
+    expect(await node.client.call('REPLICAOF', '127.0.0.1', String(master.port))).toBe('OK')
+    expect((await info(node.client, 'replication')).role).toBe('slave')
+    await waitForSameData(master.client, [node.client])
+    expect(await node.client.get('mine')).toBeNull()
+    expect(await node.client.call('SLAVEOF', '127.0.0.1', String(master.port))).toBe('OK Already connected to specified master')
+    expect(await node.client.call('CONFIG', 'GET', 'replicaof')).toEqual(['replicaof', `127.0.0.1 ${master.port}`])
+    // A master turned replica first offers its own history.
+    expect(await logOf(node)).toContain('Before turning into a replica, using my own master parameters to synthesize a cached master')
+
+    const before = await info(node.client, 'replication')
+    expect(await node.client.call('REPLICAOF', 'NO', 'ONE')).toBe('OK')
+    const after = await info(node.client, 'replication')
+    expect(after.role).toBe('master')
+    expect(after.master_replid2).toBe(before.master_replid)
+    expect(after.second_repl_offset).toBe(String(Number(before.master_repl_offset) + 1))
+    expect(after.master_replid).not.toBe(before.master_replid)
+    expect(await node.client.get('str:embstr')).toBe('hello')
+    expect(await node.client.set('writable', 'again')).toBe('OK')
+    expect(await node.client.call('CONFIG', 'GET', 'replicaof')).toEqual(['replicaof', ''])
+    expect(await logOf(node)).toMatch(/MASTER MODE enabled \(user request from 'id=\d+ /)
+    // The master no longer lists it.
+    await waitUntil('master without replicas', async () => (await info(master.client, 'replication')).connected_slaves === '0')
+  })
+
+  it('a chain real Redis → tandem → tandem and → real Redis shares one id and one offset space, and sub-replicas stay through a +CONTINUE but resync after a full sync of the middle', async () => {
+    const top = await fixture.start('redis')
+    await populateEveryType(top.client)
+    const middle = await fixture.startReplica('tandem', top.port)
+    await waitForSameData(top.client, [middle.client])
+    const leafTandem = await fixture.startReplica('tandem', middle.port)
+    const leafRedis = await fixture.startReplica('redis', middle.port)
+    await waitForSameData(top.client, [middle.client, leafTandem.client, leafRedis.client])
+    await writeSomething(top.client, 'through-the-chain')
+    await waitForSameData(top.client, [middle.client, leafTandem.client, leafRedis.client])
+    const ids = await Promise.all([top, middle, leafTandem, leafRedis].map(async (n) => (await info(n.client, 'replication')).master_replid))
+    expect(new Set(ids).size).toBe(1)
+    expect(await leafRedis.client.get('w:through-the-chain')).toBe('through-the-chain')
+
+    // The middle replica loses its link: the sub-replicas stay attached and catch up after +CONTINUE.
+    await middle.client.call('CLIENT', 'KILL', 'TYPE', 'master')
+    await writeSomething(top.client, 'after-middle-reconnect')
+    await waitForSameData(top.client, [middle.client, leafTandem.client, leafRedis.client])
+    expect(await infoNumber(top.client, 'sync_full')).toBe(1)
+    expect(await infoNumber(middle.client, 'sync_full')).toBe(2)
+    expect(await infoNumber(middle.client, 'sync_partial_ok')).toBe(0)
+
+    // The middle follows another master: its full sync drops the sub-replicas, which then resync with the new history.
+    const other = await fixture.start('redis')
+    await other.client.set('other', 'history')
+    expect(await middle.client.call('REPLICAOF', '127.0.0.1', String(other.port))).toBe('OK')
+    await waitForSameData(other.client, [middle.client, leafTandem.client, leafRedis.client])
+    expect(await leafTandem.client.get('other')).toBe('history')
+    expect(await leafRedis.client.get('w:through-the-chain')).toBeNull()
+  })
+
   it('a replica whose master never answered reports link down since -1 and offset 1', async () => {
     const replica = await fixture.startReplica('tandem', 1)
     await sleep(300)
