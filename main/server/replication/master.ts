@@ -38,6 +38,10 @@ class MasterSideImpl implements MasterSide {
   /** REPLCONF options of clients that have not (yet) sent SYNC/PSYNC. */
   private readonly options = new WeakMap<ClientState, ReplicaOptions>()
   private readonly waiters: Waiter[] = []
+  /** c->woff of each client that wrote. */
+  private readonly writeOffsets = new WeakMap<ClientState, number>()
+  /** The client whose write (or EXEC) ran last; its woff is settled when the next command arrives. */
+  private lastWriter: ClientState | undefined
   private getackScheduled = false
   private cronLoops = 0
   private bufferLimit: OutputBufferLimit = replicaBufferLimit(undefined)
@@ -316,9 +320,19 @@ class MasterSideImpl implements MasterSide {
     return count
   }
 
+  /**
+   * Commands run one at a time, so when the next command arrives every byte
+   * the previous write fed is in the stream: that offset is its client's woff.
+   */
+  private settleWriteOffset(): void {
+    if (!this.lastWriter) return
+    this.writeOffsets.set(this.lastWriter, this.replication.masterReplOffset)
+    this.lastWriter = undefined
+  }
+
   wait(ctx: CommandContext, numReplicas: number, timeoutMs: number): Reply {
-    // c->woff is approximated by the whole stream so far: WAIT may wait for other clients' writes too, never for fewer.
-    const offset = this.replication.masterReplOffset
+    this.settleWriteOffset()
+    const offset = this.writeOffsets.get(ctx.client) ?? 0
     const acked = this.acksFor(offset)
     if (acked >= numReplicas || ctx.denyBlocking || !this.server.blocking) return int(acked)
     const waiter: Waiter = { client: ctx.client, offset, numReplicas }
@@ -378,13 +392,16 @@ class MasterSideImpl implements MasterSide {
   }
 
   refuse(spec: CommandSpec, ctx: CommandContext): Reply | undefined {
-    if (!spec.flags.includes('write')) return undefined
+    this.settleWriteOffset()
+    const write = spec.flags.includes('write')
+    // c->woff: the stream offset after this client's latest write (or EXEC), which WAIT waits for.
+    if (write || spec.name === 'exec') this.lastWriter = ctx.client
+    if (!write) return undefined
     const config = this.server.config
     const toWrite = config.number('min-replicas-to-write')
     if (!toWrite) return undefined
     const maxLag = config.number('min-replicas-max-lag')
     if (!maxLag || this.replication.replica.isReplica) return undefined
-    void ctx
     return this.goodReplicas(maxLag, Date.now()) >= toWrite ? undefined : NOREPLICAS
   }
 
