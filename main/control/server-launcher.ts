@@ -66,3 +66,13 @@ export function forkLauncher(serverScript: string, extraArgs: readonly string[] 
 export function spawnLauncher(command: string, extraArgs: readonly string[] = []): LaunchServer {
   return (confPath, { cwd }) => wrapChildProcess(spawn(command, [confPath, ...extraArgs], { cwd, stdio: ['ignore', 'pipe', 'pipe'] }))
 }
+
+/**
+ * The launcher the environment asks for: TANDEM_SERVER_COMMAND names another
+ * redis-compatible binary (e.g. /usr/bin/redis-server, to develop the app
+ * against the reference server); otherwise tandem-server is forked.
+ */
+export function launcherFromEnv(serverScript: string, env: NodeJS.ProcessEnv = process.env): LaunchServer {
+  const command = env.TANDEM_SERVER_COMMAND?.trim()
+  return command ? spawnLauncher(command) : forkLauncher(serverScript)
+}
