@@ -191,6 +191,26 @@ describe('tandem replica against a scripted master', () => {
     expect(replica.server.output()).toContain('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.')
   })
 
+  it('repl-timeout: a silent master is dropped (handshake and streaming) and the replica reconnects with PSYNC', async () => {
+    const master = await scriptedMaster()
+    const replica = await fixture.start('tandem', ['--replicaof', '127.0.0.1', String(master.port), '--repl-timeout', '1'])
+    const mute = await master.next()
+    await mute.waitFor(cmd('PING'))
+    // No answer to PING: the attempt times out and a new connection comes.
+    const peer = await master.next()
+    expect(replica.server.output()).toContain('Timeout connecting to the MASTER...')
+    await handshake(peer, 2)
+    const rdb = rdbPayload()
+    peer.socket.write(`+FULLRESYNC ${MASTER_ID} 100\r\n$${rdb.length}\r\n`)
+    peer.socket.write(rdb)
+    await peer.waitFor(cmd('REPLCONF', 'ACK', '100'))
+    // Then silence after the sync: the link is dropped and resumed from the cached master.
+    const again = await master.next()
+    await handshake(again, 2)
+    expect(again.text()).toContain(cmd('PSYNC', MASTER_ID, '101'))
+    expect(replica.server.output()).toContain('MASTER timeout: no data nor PING received...')
+  })
+
   it('falls back to SYNC when the master answers PSYNC with an error', async () => {
     const master = await scriptedMaster()
     const replica = await fixture.start('tandem', ['--replicaof', '127.0.0.1', String(master.port)])

@@ -579,7 +579,7 @@ export class ReplicaLink implements ReplicaSide {
     // The bytes just applied go on to our backlog and sub-replicas, unchanged.
     const applied = link.applied - link.forwarded
     if (applied > 0 && this.link === link) {
-      this.replication.feed(Buffer.from(link.tail.subarray(0, applied)))
+      this.replication.feed(link.tail.subarray(0, applied))
       link.tail = link.tail.subarray(applied)
       link.forwarded = link.applied
     }
