@@ -248,6 +248,8 @@ export async function digest(c: Redis): Promise<string> {
   return String(await withTimeout(c.call('DEBUG', 'DIGEST'), 10_000, 'DEBUG DIGEST did not answer'))
 }
 
+const EMPTY_DIGEST = '0'.repeat(40)
+
 /** Offsets equal, then the same DEBUG DIGEST (retried: the master may have moved on between the two). */
 export async function waitForSameData(master: Redis, replicas: Redis[], timeoutMs = 20_000): Promise<string> {
   let last = ''
@@ -258,6 +260,7 @@ export async function waitForSameData(master: Redis, replicas: Redis[], timeoutM
       const m = await digest(master)
       const rs = await Promise.all(replicas.map(digest))
       last = `master ${m}, replicas ${rs.join(' ')}`
+      if (m === EMPTY_DIGEST) throw new Error('the master holds no data: comparing digests would prove nothing')
       return rs.every((d) => d === m)
     },
     timeoutMs,
@@ -356,40 +359,72 @@ export interface Writer {
 function startWriter(fixture: Fixture, port: number, options: WriterOptions): Writer {
   const db0 = fixture.client(port, 0)
   const db3 = fixture.client(port, 3)
+  const blocker = fixture.client(port, 0)
   const pauseMs = options.pauseMs ?? 5
   const big = 'v'.repeat(options.valueSize ?? 64)
   const px = options.prefix ?? 'w'
   let running = true
   let batches = 0
   let failure: unknown
+  const far = Math.floor(Date.now() / 1000) + 500_000
   const loop = (async () => {
     for (let i = 0; running; i++) {
       const p = db0.pipeline()
+      // Strings: plain, TTLs relative (rewritten to absolute on the wire), numbers, floats (→ SET KEEPTTL).
       p.set(`${px}:s:${i % 200}`, `${i}:${big}`)
       p.set(`${px}:ttl:${i % 50}`, String(i), 'EX', 100_000 + i)
+      p.setex(`${px}:setex`, 100_000, String(i))
       p.incr(`${px}:counter`)
+      if (i % 2 === 0) p.expireat(`${px}:counter`, far)
+      else p.persist(`${px}:counter`)
       p.incrbyfloat(`${px}:float`, '0.5')
       p.append(`${px}:append`, 'ab')
+      p.setrange(`${px}:append`, 0, String(i % 10))
+      p.set(`${px}:gd`, String(i))
+      p.getdel(`${px}:gd`)
+      if (i % 3 === 0) p.call('GETEX', `${px}:s:${i % 200}`, 'PX', '80000000')
+      // Keys that expire at once: the master's expiries must reach the replica as DEL.
+      p.set(`${px}:short:${i % 20}`, String(i), 'PX', 20)
+      p.get(`${px}:short:${(i + 10) % 20}`)
+      p.set(`${px}:ren:a`, String(i))
+      p.rename(`${px}:ren:a`, `${px}:ren:b`)
+      // Lists: small and big (quicklist), moves, and a queue a blocked client pops (propagated as its effect).
       p.rpush(`${px}:list:small`, String(i))
       p.ltrim(`${px}:list:small`, -20, -1)
       p.lpush(`${px}:list:big`, `${i}:${big}`)
       p.ltrim(`${px}:list:big`, 0, 999)
+      p.lmove(`${px}:list:small`, `${px}:list:moved`, 'LEFT', 'RIGHT')
+      p.ltrim(`${px}:list:moved`, -10, -1)
+      p.rpush(`${px}:queue`, String(i))
+      // Sets: intset, hashtable, SPOP (→ SREM), a store.
       p.sadd(`${px}:set:int`, String(i % 100))
+      p.sadd(`${px}:set:int2`, String(i % 150))
       p.sadd(`${px}:set:big`, `m${i % 700}`)
-      p.spop(`${px}:set:big`)
+      if (i % 5 === 0) p.spop(`${px}:set:big`)
+      if (i % 4 === 0) p.sinterstore(`${px}:set:inter`, `${px}:set:int`, `${px}:set:int2`)
+      // Hashes: listpack and hashtable, float increments.
       p.hset(`${px}:hash:small`, `f${i % 10}`, String(i))
-      p.hset(`${px}:hash:big`, `f${i % 400}`, `${i}`)
+      p.hincrbyfloat(`${px}:hash:small`, 'float', '0.25')
+      p.hset(`${px}:hash:big`, `f${i % 700}`, `${i}`)
       p.hincrby(`${px}:hash:big`, 'n', 1)
+      if (i % 3 === 0) p.hdel(`${px}:hash:big`, `f${(i + 3) % 700}`)
+      p.expire(`${px}:hash:small`, 100_000)
+      if (i % 10 === 0) p.copy(`${px}:hash:small`, `${px}:copy`, 'REPLACE')
+      // Sorted sets: listpack and skiplist, pops.
       p.zadd(`${px}:zset:small`, i % 50, `m${i % 20}`)
       p.zadd(`${px}:zset:big`, i, `m${i % 300}`)
       p.zincrby(`${px}:zset:big`, 1.5, 'm0')
-      p.expire(`${px}:hash:small`, 100_000)
+      if (i % 4 === 0) p.zpopmin(`${px}:zset:small`)
       p.pexpire(`${px}:zset:small`, 90_000_000)
       if (i % 7 === 0) p.del(`${px}:s:${(i + 100) % 200}`)
+      // A transaction with several writes (MULTI/EXEC kept together on the wire).
       const tx = db0.multi().incr(`${px}:tx:a`).lpush(`${px}:tx:list`, String(i)).ltrim(`${px}:tx:list`, 0, 9)
+      // Another database (SELECT on the wire) and MOVE across databases.
       const q = db3.pipeline()
       q.set(`${px}:db3:${i % 30}`, String(i))
       q.hset(`${px}:db3:hash`, `f${i % 30}`, String(i))
+      q.set(`${px}:db3:mv`, String(i))
+      q.move(`${px}:db3:mv`, 4)
       try {
         const [r0, r3, rt] = await Promise.all([p.exec(), q.exec(), tx.exec()])
         for (const [err] of [...(r0 ?? []), ...(r3 ?? []), ...(rt ?? [])]) if (err) throw err
@@ -401,13 +436,24 @@ function startWriter(fixture: Fixture, port: number, options: WriterOptions): Wr
       await sleep(pauseMs)
     }
   })()
+  // A client blocked on the queue: each element it gets reaches the replica as a pop.
+  const blocking = (async () => {
+    while (running && failure === undefined) {
+      try {
+        await blocker.blpop(`${px}:queue`, 0.05)
+      } catch (e) {
+        failure = e
+        return
+      }
+    }
+  })()
   return {
     get batches() {
       return batches
     },
     async stop() {
       running = false
-      await loop
+      await Promise.all([loop, blocking])
       if (failure) throw failure
       return batches
     },
