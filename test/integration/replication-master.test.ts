@@ -364,4 +364,53 @@ describe('tandem master, raw fake replica on the wire', () => {
     expect(master.output()).toContain('scheduled to be closed ASAP for overcoming of output buffer limits.')
     expect(await m.ping()).toBe('PONG')
   })
+
+  it('replicas arriving together share one diskless snapshot (repl-diskless-sync-delay)', async () => {
+    const master = await tandem(['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '1'])
+    const m = client(master.port)
+    await m.set('shared', '1')
+    const a = await fake(master.port)
+    const b = await fake(master.port)
+    for (const f of [a, b]) {
+      f.send('REPLCONF', 'capa', 'eof', 'capa', 'psync2')
+      f.send('PSYNC', '?', '-1')
+    }
+    // Both wait (keepalive newlines meanwhile), then one transfer serves both with the same offset and mark.
+    await waitUntil('both attached', async () => (await infoField(m, 'connected_slaves', 'replication')) === '2')
+    expect(await infoField(m, 'slave1', 'replication')).toMatch(/state=wait_bgsave/)
+    const heads = await Promise.all(
+      [a, b].map((f) => f.until('+FULLRESYNC and $EOF', (d) => /\+FULLRESYNC [0-9a-f]{40} \d+\r\n\$EOF:[0-9a-f]{40}\r\n/.test(d.toString('latin1')))),
+    )
+    const [ha, hb] = heads.map((d) => /\+FULLRESYNC ([0-9a-f]{40} \d+)\r\n\$EOF:([0-9a-f]{40})/.exec(d.toString('latin1'))?.slice(1))
+    expect(ha).toEqual(hb)
+    expect(master.output().match(/Starting BGSAVE for SYNC/g)).toHaveLength(1)
+    expect(master.output()).toContain('Delay next BGSAVE for diskless SYNC')
+    expect(await infoField(m, 'sync_full', 'stats')).toBe('2')
+  })
+
+  it('repl-timeout drops a PSYNC replica that stops acknowledging, never a SYNC one; the backlog is freed after repl-backlog-ttl', async () => {
+    const master = await tandem(['--repl-diskless-sync-delay', '0', '--repl-timeout', '1', '--repl-backlog-ttl', '1'])
+    const m = client(master.port)
+    const silent = await fake(master.port)
+    silent.send('REPLCONF', 'listening-port', '6501')
+    silent.send('REPLCONF', 'capa', 'eof')
+    silent.send('PSYNC', '?', '-1')
+    const legacy = await fake(master.port)
+    legacy.send('REPLCONF', 'listening-port', '6502')
+    legacy.send('SYNC')
+    await waitUntil('silent replica dropped', async () => master.output().includes('Disconnecting timedout replica (streaming sync): 127.0.0.1:6501'), 8000)
+    expect(await infoField(m, 'connected_slaves', 'replication')).toBe('1')
+    expect(await infoField(m, 'slave0', 'replication')).toMatch(/^ip=127\.0\.0\.1,port=6502,state=online,/)
+    // REPLCONF ACK from a client that is not a replica is not answered at all.
+    const plain = await fake(master.port)
+    plain.send('REPLCONF', 'ACK', '5')
+    plain.send('PING')
+    expect((await plain.until('PONG', (d) => d.includes('PONG'))).toString('latin1')).toBe('+PONG\r\n')
+
+    const idBefore = await infoField(m, 'master_replid', 'replication')
+    legacy.close()
+    await waitUntil('backlog freed', async () => (await infoField(m, 'repl_backlog_active', 'replication')) === '0', 8000)
+    expect(master.output()).toContain('Replication backlog freed after 1 seconds without connected replicas.')
+    expect(await infoField(m, 'master_replid', 'replication')).not.toBe(idBefore)
+  })
 })
