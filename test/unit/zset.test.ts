@@ -280,3 +280,26 @@ describe('property: random commands agree with a sorted-array model', () => {
     )
   })
 })
+
+describe('integer and member edge cases of the range commands', () => {
+  it('accepts exactly string2ll integers as indexes and LIMIT, short or long', () => {
+    const s = fakeServer()
+    for (let i = 0; i < 5; i++) z(s, 'ZADD', 'k', i, `m${i}`)
+    const notInt = '-ERR value is not an integer or out of range\r\n'
+    for (const bad of ['00', '-0', '+1', ' 1', '1 ', '1\0', '-', '', '0x1', '1.0', '9223372036854775808', '-9223372036854775809']) {
+      expect(z(s, 'ZRANGE', 'k', bad, -1), bad).toBe(notInt)
+      expect(z(s, 'ZRANGEBYSCORE', 'k', '-inf', '+inf', 'LIMIT', bad, 1), bad).toBe(notInt)
+    }
+    const all = resp.array(['m0', 'm1', 'm2', 'm3', 'm4'].map((m) => resp.bulk(m)))
+    expect(z(s, 'ZRANGE', 'k', '-999999999999999', '999999999999999')).toBe(all)
+    expect(z(s, 'ZRANGE', 'k', '-9223372036854775808', '9223372036854775807')).toBe(all)
+    expect(z(s, 'ZRANGEBYSCORE', 'k', '-inf', '+inf', 'LIMIT', '3', '9999999999999999')).toBe(resp.array([resp.bulk('m3'), resp.bulk('m4')]))
+    expect(z(s, 'ZRANGEBYSCORE', 'k', '-inf', '+inf', 'LIMIT', '-1', '1')).toBe(resp.array([]))
+  })
+
+  it('sends members back as the bytes they were added with, ASCII or not', () => {
+    const s = fakeServer()
+    z(s, 'ZADD', 'k', 1, '\xff\x00\xe9', 2, 'plain', 3, '')
+    expect(z(s, 'ZRANGEBYSCORE', 'k', '-inf', '+inf')).toBe('*3\r\n$3\r\n\xff\x00\xe9\r\n$5\r\nplain\r\n$0\r\n\r\n')
+  })
+})

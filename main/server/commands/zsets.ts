@@ -51,8 +51,11 @@ function member(arg: Buffer): string {
   return arg.toString('latin1')
 }
 
+const NON_ASCII = /[^\x00-\x7f]/
+
 function memberReply(m: string): Reply {
-  return bulk(Buffer.from(m, 'latin1'))
+  // An ASCII member is the same bytes as a string, which the writer encodes without a Buffer per member.
+  return bulk(NON_ASCII.test(m) ? Buffer.from(m, 'latin1') : m)
 }
 
 function isReply(v: unknown): v is Reply {
@@ -96,8 +99,26 @@ function afterWrite(ctx: CommandContext, key: Buffer, zset: ZSet): void {
   else ctx.db.signalModified(key)
 }
 
+/** Decimal digits that always fit a double exactly, so short integers skip BigInt. */
+const SAFE_DIGITS = 15
+
 /** getLongFromObjectOrReply as a JS number (64-bit values beyond 2^53 saturate; callers clamp). */
 function parseLong(arg: Buffer): number | null {
+  const negative = arg.length > 1 && arg[0] === 0x2d /* - */
+  const start = negative ? 1 : 0
+  if (arg.length - start <= SAFE_DIGITS && arg.length > 0) {
+    // string2ll's syntax: no '+', no spaces, no leading zero except "0" itself, no "-0".
+    const first = arg[start]
+    if (arg.length === 1 && first === 0x30) return 0
+    if (first < 0x31 || first > 0x39) return null
+    let value = first - 0x30
+    for (let i = start + 1; i < arg.length; i++) {
+      const c = arg[i]
+      if (c < 0x30 || c > 0x39) return null
+      value = value * 10 + (c - 0x30)
+    }
+    return negative ? -value : value
+  }
   const v = parseInt64(arg)
   if (v === null) return null
   if (v > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER
