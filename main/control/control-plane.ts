@@ -20,7 +20,7 @@ import { Fleet } from './fleet'
 import { offlineStatus, statusFromInfo } from './info'
 import { Monitor, type MonitorTarget, type PollResult } from './monitor'
 import { NodeProcess, installOrphanGuards } from './node-process'
-import { isPortFree, pickFreePort } from './ports'
+import { isPortFree, isValidPort, pickFreePort } from './ports'
 import { persistenceReplyMessage, runOnce, type PersistenceCommand, type RunOnce } from './persistence-actions'
 import type { LaunchServer } from './server-launcher'
 import { replicationFromInfo, syncInProgress } from './replication-info'
@@ -284,7 +284,8 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       config: req.config ?? {},
       createdAt: Date.now(),
     }
-    if (req.replicaOf) spec.replicaOf = req.replicaOf
+    const replicaOf = req.replicaOf ?? replicaOfFromConfig(spec.config)
+    if (replicaOf) spec.replicaOf = replicaOf
     fleet.add(spec)
     changed()
     return spec
@@ -300,6 +301,18 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   function answers(spec: NodeSpec): boolean {
     const state = processStateOf(spec)
     return state === 'running' || state === 'external'
+  }
+
+  /**
+   * A `replicaof`/`slaveof` directive given at creation becomes the node's
+   * replicaOf (by node id when the address is a fleet node), so the fleet
+   * keeps who replicates from whom however the replica was made.
+   */
+  function replicaOfFromConfig(config: Record<string, string>): ReplicaOfSpec | undefined {
+    const value = config.replicaof ?? config.slaveof
+    const m = value === undefined ? null : /^\s*"?([^\s"]+)"?\s+(\d{1,5})\s*$/.exec(value)
+    if (!m || !isValidPort(Number(m[2]))) return undefined
+    return resolveSource({ host: m[1], port: Number(m[2]) }).source
   }
 
   /** Where a replicaOf request points: a fleet node (by id, or by an address that is one) or an outside address. */
@@ -552,7 +565,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
 function withoutReplicationDirectives(config: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(config)) {
-    if (!['replicaof', 'slaveof', 'masterauth', 'masteruser'].includes(name.toLowerCase())) out[name] = value
+    if (!['replicaof', 'slaveof'].includes(name.toLowerCase())) out[name] = value
   }
   return out
 }

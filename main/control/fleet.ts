@@ -20,8 +20,9 @@ interface FleetFile {
   passwords?: Record<string, string>
 }
 
-/** Directives the replication spec owns: a node's replicaOf replaces whatever its extra config said. */
-const REPLICATION_DIRECTIVES = ['replicaof', 'slaveof', 'masterauth', 'masteruser']
+/** Directives a node's replicaOf replaces (masterauth/masteruser only when the fleet knows the master's credentials). */
+const REPLICAOF_DIRECTIVES = ['replicaof', 'slaveof']
+const MASTER_AUTH_DIRECTIVES = ['masterauth', 'masteruser']
 
 export class FleetFileError extends Error {}
 
@@ -103,11 +104,14 @@ export class Fleet {
    */
   effectiveConfig(spec: NodeSpec): Record<string, string> {
     if (!spec.replicaOf) return spec.config
+    const master = spec.replicaOf.nodeId ? this.nodes.get(spec.replicaOf.nodeId) : undefined
+    const fleetAuth = master !== undefined && this.passwords.has(master.id)
     const config: Record<string, string> = {}
     for (const [name, value] of Object.entries(spec.config)) {
-      if (!REPLICATION_DIRECTIVES.includes(name.toLowerCase())) config[name] = value
+      const lower = name.toLowerCase()
+      if (REPLICAOF_DIRECTIVES.includes(lower) || (fleetAuth && MASTER_AUTH_DIRECTIVES.includes(lower))) continue
+      config[name] = value
     }
-    const master = spec.replicaOf.nodeId ? this.nodes.get(spec.replicaOf.nodeId) : undefined
     const host = master?.host ?? spec.replicaOf.host
     const port = master?.port ?? spec.replicaOf.port
     config.replicaof = `${quoteConfArg(host)} ${port}`

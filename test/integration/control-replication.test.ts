@@ -191,6 +191,12 @@ describe.each(servers)('replication through the control plane with %s', (_name, 
     await set(masterId, 'k1', 'through the chain')
     await until('k1 at the end of the chain', async () => (await get(leafId, 'k1')) === 'through the chain')
     await streaming(leafId, middleId)
+
+    // A replica made the tutorial's way (`slaveof` in its config) is recorded by node id too.
+    const tutorial = await plane.call('node.create', { name: 'tutorial', config: { ...FAST_SYNC, slaveof: `127.0.0.1 ${group.master.spec.port}` } })
+    expect(tutorial.spec.replicaOf).toEqual({ nodeId: masterId, host: '127.0.0.1', port: group.master.spec.port })
+    await until('k1 on the tutorial replica', async () => (await get(tutorial.spec.id, 'k1')) === 'through the chain')
+    await plane.call('node.remove', { id: tutorial.spec.id })
     await until('the middle replica listing the leaf', async () =>
       (await nodeView(middleId)).status.replication?.replicas.some((r) => r.nodeId === leafId),
     )
