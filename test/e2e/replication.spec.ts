@@ -8,9 +8,12 @@
  * runs the same path against real Redis.
  */
 import { expect, test, type Page } from '@playwright/test'
-import { mkdirSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ARTIFACTS, loadKeys, nodeRow, openApp, removeNodes, typeCommand } from './app'
+import { ARTIFACTS, createNodeInForm, loadKeys, nodeRow, openApp, removeNodes, typeCommand } from './app'
 
 const GROUP = 'e2e-repl'
 const MASTER = `${GROUP}-master`
@@ -19,7 +22,9 @@ const REPLICA = `${GROUP}-replica-1`
 const BIG_DATA_SET_KEYS = 300_000
 
 /** Names of every node this spec may have made (the added replica's name is read from the page). */
-const created: string[] = [MASTER, REPLICA]
+const EXTERNAL = 'e2e-external'
+const EXTERNAL_MASTER = 'e2e-ext-master'
+const created: string[] = [MASTER, REPLICA, EXTERNAL, EXTERNAL_MASTER]
 
 test.afterEach(async ({ page }) => {
   await removeNodes(page, created)
@@ -163,6 +168,9 @@ test('a pair made in one action replicates; a big data set full-syncs to a new r
   created.push(addedName ?? '')
   const addedRow = nodeRow(page, addedName ?? '')
   const addedId = (await addedRow.getAttribute('data-node-id')) ?? ''
+  // A picture of the bar mid-way when a poll catches the transfer (the phase record below is the assertion).
+  const midTransfer = addedRow.locator('[data-testid="sync-progress"][data-phase="transfer"]')
+  if (await midTransfer.waitFor({ timeout: 30_000 }).then(() => true, () => false)) await screenshot(page, 'replication-sync-progress.png')
 
   // The sync ends streaming, with every key.
   await expect(addedRow.getByTestId('node-link')).toHaveText('up', { timeout: 120_000 })
@@ -199,4 +207,80 @@ test('a pair made in one action replicates; a big data set full-syncs to a new r
   await expect(topoMaster.locator(`[data-testid="topology-node"][data-node-name="${REPLICA}"]`)).toHaveCount(0)
   await expectReplyEventually(page, 'GET user.1.name', '"Zhangsan"')
   await screenshot(page, 'replication-detached.png')
+
+  // Replicate from…: a malformed address is refused in the form; the master chosen from the list takes it back.
+  await panel.getByTestId('replication-replicate-from').click()
+  await page.getByTestId('replicate-from-choice').selectOption('')
+  await page.getByTestId('replicate-from-address').fill('127.0.0.1')
+  await page.getByTestId('replicate-from-submit').click()
+  await expect(page.getByTestId('replicate-from-error')).toHaveText('Enter the master as host:port, e.g. 127.0.0.1:6380.')
+  await page.getByTestId('replicate-from-choice').selectOption((await masterRow.getAttribute('data-node-id')) ?? '')
+  await page.getByTestId('replicate-from-submit').click()
+  await expect(page.getByTestId('replicate-from-form')).toHaveCount(0)
+  await expect(replicaRow.getByTestId('node-role')).toHaveText('replica', { timeout: 15_000 })
+  await expect(replicaRow.getByTestId('node-link')).toHaveText('up', { timeout: 60_000 })
+  await expect(topoMaster.locator(`[data-testid="topology-node"][data-node-name="${REPLICA}"]`)).toHaveCount(1)
+})
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+test('an external Redis attached by host, port and password shows the same replication figures', async ({ page }) => {
+  test.setTimeout(120_000)
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-external-redis-'))
+  const redis = spawn('/usr/bin/redis-server', ['--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--requirepass', 's3cret'], {
+    stdio: 'ignore',
+  })
+  try {
+    await openApp(page)
+    const master = await createNodeInForm(page, EXTERNAL_MASTER)
+    await openConsole(page, EXTERNAL_MASTER)
+    await typeCommand(page, 'SET user.1.name Zhangsan')
+    await expect(page.getByTestId('console-reply').last()).toHaveText('OK')
+
+    // Attach: a wrong password is the server's refusal, shown in the form; the right one attaches.
+    await page.getByTestId('open-attach-form').click()
+    await page.getByTestId('attach-name').fill(EXTERNAL)
+    await page.getByTestId('attach-host').fill('127.0.0.1')
+    await page.getByTestId('attach-port').fill(String(port))
+    await expect(async () => {
+      await page.getByTestId('attach-password').fill('wrong')
+      await page.getByTestId('attach-submit').click()
+      await expect(page.getByTestId('attach-error')).toContainText(/WRONGPASS|invalid username-password/i, { timeout: 2_000 })
+    }).toPass({ timeout: 15_000 })
+    await expect(nodeRow(page, EXTERNAL)).toHaveCount(0)
+    await page.getByTestId('attach-password').fill('s3cret')
+    await page.getByTestId('attach-submit').click()
+    await expect(page.getByTestId('attach-form')).toHaveCount(0)
+    const external = nodeRow(page, EXTERNAL)
+    await expect(external.getByTestId('node-name')).toContainText('external')
+    await expect(external.getByTestId('node-live')).toHaveAttribute('data-live', 'true', { timeout: 15_000 })
+    await expect(external.getByTestId('node-role')).toHaveText('master')
+
+    // The real Redis follows the Tandem node: same views, same figures.
+    const panel = page.getByTestId('replication-panel')
+    await expect(panel).toHaveAttribute('data-node-id', (await external.getAttribute('data-node-id')) ?? '')
+    await panel.getByTestId('replication-replicate-from').click()
+    await page.getByTestId('replicate-from-choice').selectOption((await master.getAttribute('data-node-id')) ?? '')
+    await page.getByTestId('replicate-from-submit').click()
+    await expect(external.getByTestId('node-role')).toHaveText('replica', { timeout: 15_000 })
+    await expect(external.getByTestId('node-link')).toHaveText('up', { timeout: 30_000 })
+    await expect(external.getByTestId('node-lag')).toHaveText(/^\d[\d.]* [KMG]?B · \d+ s$/, { timeout: 15_000 })
+    const topoMaster = page.locator(`[data-testid="topology-node"][data-node-name="${EXTERNAL_MASTER}"]`)
+    await expect(topoMaster.locator(`[data-testid="topology-node"][data-node-name="${EXTERNAL}"]`)).toHaveCount(1)
+    await expectReplyEventually(page, 'GET user.1.name', '"Zhangsan"')
+    await screenshot(page, 'replication-external.png')
+  } finally {
+    redis.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
