@@ -136,6 +136,28 @@ describe.skipIf(!hasRealRedis())('tandem master, real redis-server replica', () 
     })
   }
 
+  it('a stalled replica over client-output-buffer-limit is dropped, the master stays healthy, and the replica resyncs', async () => {
+    const master = await tandem(['--repl-diskless-sync-delay', '0', '--client-output-buffer-limit', 'replica 512kb 0 0'])
+    const m = client(master.port)
+    const replica = await redisReplicaOf(master.port)
+    const r = client(replica.port)
+    await waitUntil('link up', async () => (await infoField(r, 'master_link_status', 'replication')) === 'up')
+    const pid = replica.process.pid as number
+    process.kill(pid, 'SIGSTOP')
+    try {
+      const value = 'x'.repeat(32 * 1024)
+      for (let i = 0; i < 150 && (await infoField(m, 'connected_slaves', 'replication')) !== '0'; i++) {
+        await m.pipeline().set(`big:${i % 20}`, value).set(`n:${i}`, String(i)).exec()
+      }
+      await waitUntil('replica dropped', async () => (await infoField(m, 'connected_slaves', 'replication')) === '0')
+      expect(master.output()).toMatch(/Client id=\d+ addr=127\.0\.0\.1:\d+ .*scheduled to be closed ASAP for overcoming of output buffer limits\./)
+      expect(await m.ping()).toBe('PONG')
+    } finally {
+      process.kill(pid, 'SIGCONT')
+    }
+    await waitConverged(m, r)
+  })
+
   it('WAIT counts acknowledging replicas; min-replicas-to-write refuses writes without enough good replicas', async () => {
     const master = await tandem(['--repl-diskless-sync-delay', '0'])
     const m = client(master.port)
