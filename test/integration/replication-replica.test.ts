@@ -215,7 +215,12 @@ describe.skipIf(!hasRealRedis())('tandem replica of a real Redis 7 master', () =
     await populateEveryType(master.client)
     const node = await fixture.start('tandem')
     await node.client.set('mine', 'gone after the sync')
+    // A client blocked on the old master's data is told and disconnected.
+    const blocked = fixture.client(node.port)
+    const pop = blocked.blpop('nothing', 0).catch((e: Error) => e)
+    await waitUntil('client blocked', async () => (await infoNumber(node.client, 'blocked_clients')) === 1)
     expect(await node.client.call('REPLICAOF', '127.0.0.1', String(master.port))).toBe('OK')
+    expect(String(await pop)).toContain('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)')
     expect((await info(node.client, 'replication')).role).toBe('slave')
     await waitForSameData(master.client, [node.client])
     expect(await node.client.get('mine')).toBeNull()

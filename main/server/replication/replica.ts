@@ -37,6 +37,7 @@ import { limitsFromConfig } from '../persistence/value-bridge'
 import { rdbPath } from '../persistence/rdb-save'
 
 const READONLY = error("READONLY You can't write against a read only replica.")
+const UNBLOCKED = error('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)')
 const MASTERDOWN = error("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.")
 
 /** repl_state, with the handshake steps folded into three reading states. */
@@ -180,6 +181,7 @@ export class ReplicaLink implements ReplicaSide {
     this.installExpiryPolicy()
     const wasMaster = !this.isReplica
     this.dropStream()
+    this.disconnectBlockedClients()
     this.cancelHandshake()
     this.masterHost = host
     this.masterPort = port
@@ -191,6 +193,17 @@ export class ReplicaLink implements ReplicaSide {
     this.replication.updateFeeding()
     this.state = 'connect'
     this.connect()
+  }
+
+  /** disconnectAllBlockedClients: a pop that waited on a master's data must not wait on a replica's. */
+  private disconnectBlockedClients(): void {
+    const blocking = this.server.blocking
+    if (!blocking || blocking.blockedCount === 0) return
+    for (const client of this.server.core.clients()) {
+      if (!blocking.isBlocked(client)) continue
+      blocking.release(client, UNBLOCKED)
+      client.closeAfterReply = true
+    }
   }
 
   /** replicationUnsetMaster: keep the data, take a new id (the old one stays valid up to here), replicas resync with us. */
