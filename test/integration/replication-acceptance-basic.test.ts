@@ -234,8 +234,30 @@ describe('min-replicas-to-write refuses writes while the replicas are gone', () 
       expect((await info(m, 'replication')).min_slaves_good_slaves).toBe('1')
 
       await kill9(replica)
+      // As in Redis (freeClient → refreshGoodSlavesCount), the write right after the master
+      // noticed the lost link is refused: no window until the next once-a-second check.
+      await waitUntil('the master to notice its replica is gone', async () => (await info(m, 'replication')).connected_slaves === '0')
+      await expect(m.set('k', 'v2')).rejects.toThrow(NOREPLICAS)
+      expect((await info(m, 'replication')).min_slaves_good_slaves).toBe('0')
+      expect(await m.get('k')).toBe('v1')
+
+      const back = await fx.startReplica(pair.replica, master.port)
+      await waitForOnlineReplicas(m, 1)
+      await waitUntil('the master to accept writes again', async () => (await m.set('k', 'v3')) === 'OK')
+      await waitUntil('k on the new replica', async () => (await back.client.get('k')) === 'v3')
+    }, 40_000)
+
+    it(`${pairName(pair)}: a replica that stops acknowledging (SIGSTOP) past min-replicas-max-lag no longer counts`, async () => {
+      const master = await fx.start(pair.master, ['--min-replicas-to-write', '1', '--min-replicas-max-lag', '2'])
+      const m = master.client
+      const replica = await fx.startReplica(pair.replica, master.port)
+      await waitForOnlineReplicas(m, 1)
+      await waitUntil('the master to accept writes with a replica online', async () => (await m.set('k', 'v1')) === 'OK')
+
+      suspend(replica.pid)
+      const stoppedAt = Date.now()
       let lastError = ''
-      await waitUntil('the master to refuse writes once its replica is gone', async () => {
+      await waitUntil('the master to refuse writes once the replica lags', async () => {
         try {
           await m.set('k', 'v2')
           return false
@@ -244,13 +266,14 @@ describe('min-replicas-to-write refuses writes while the replicas are gone', () 
           return NOREPLICAS.test(lastError)
         }
       })
-      expect(lastError).toBe('NOREPLICAS Not enough good replicas to write.')
-      expect(await m.get('k')).toBe('v1')
+      // Not before max-lag has passed since the last ACK (ACKs are sent once a second).
+      expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(1_000)
+      expect((await info(m, 'replication')).min_slaves_good_slaves).toBe('0')
+      expect((await info(m, 'replication')).connected_slaves).toBe('1')
 
-      const back = await fx.startReplica(pair.replica, master.port)
-      await waitForOnlineReplicas(m, 1)
+      resume(replica.pid)
       await waitUntil('the master to accept writes again', async () => (await m.set('k', 'v3')) === 'OK')
-      await waitUntil('k on the new replica', async () => (await back.client.get('k')) === 'v3')
+      await waitUntil('k on the replica', async () => (await replica.client.get('k')) === 'v3')
     }, 40_000)
   }
 })
