@@ -106,7 +106,7 @@ describe.skipIf(!hasRealRedis())('tandem master, real redis-server replica', () 
     it(`full sync (repl-diskless-sync ${diskless}) with writes during the sync, then +CONTINUE after the link breaks`, async () => {
       const master = await tandem(['--repl-diskless-sync', diskless, '--repl-diskless-sync-delay', '0'])
       const m = client(master.port)
-      await populate(m, 3000)
+      await populate(m, 5000)
       const stopWriting = writer(client(master.port))
       const replica = await redisReplicaOf(master.port)
       const r = client(replica.port)
