@@ -6,6 +6,7 @@
  * Each case runs with tandem-server nodes (the product) and with Debian's
  * redis-server nodes (the reference that proves the test).
  */
+import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
@@ -241,14 +242,14 @@ describe.each(servers)('replication through the control plane with %s', (_name, 
     const loader = new Redis({ port: master.spec.port, lazyConnect: true })
     clients.push(loader)
     await loader.connect()
-    const value = 'v'.repeat(64)
+    // Random values: LZF cannot shrink them, so the snapshot is ~0.6 MB on both servers.
     for (let batch = 0; batch < 10; batch++) {
       const args: string[] = []
-      for (let i = 0; i < 1000; i++) args.push(`key:${batch * 1000 + i}`, value)
+      for (let i = 0; i < 1000; i++) args.push(`key:${batch * 1000 + i}`, randomBytes(36).toString('base64'))
       await loader.mset(...args)
     }
-    // The replica syncs through a proxy that lets ~400 KB/s through, so the ~0.9 MB transfer spans several polls.
-    const proxy = await throttlingProxy(master.spec.port, 400_000)
+    // The replica syncs through a proxy that lets ~250 KB/s through, so the transfer spans several polls.
+    const proxy = await throttlingProxy(master.spec.port, 250_000)
     proxies.push(proxy)
     const replica = await plane.call('node.create', { name: 'late', config: FAST_SYNC })
     events.length = 0
@@ -286,7 +287,7 @@ describe.each(servers)('replication through the control plane with %s', (_name, 
   })
 
   it.skipIf(!available || !hasRealRedis())('an external redis-server: attached with its password, same figures, replicates on command, removed without being stopped', async () => {
-    const external = await startRedis(['--requirepass', 's3cret'])
+    const external = await startRedis(['--requirepass', 's3cret', '--repl-diskless-sync-delay', '0'])
     outside.push(external)
     await expect(plane.call('node.attachExternal', { host: '127.0.0.1', port: external.port })).rejects.toThrow(
       `127.0.0.1:${external.port} needs a password: NOAUTH Authentication required.`,
@@ -330,6 +331,13 @@ describe.each(servers)('replication through the control plane with %s', (_name, 
     )
     const back = await plane.call('replication.detach', { id: attached.spec.id })
     expect(back.status.role).toBe('master')
+
+    // A local replica of the password-protected external server logs in with the credentials the fleet keeps.
+    const follower = await plane.call('replication.addReplica', { masterId: attached.spec.id, config: FAST_SYNC })
+    expect(readFileSync(join(dataDir, 'nodes', follower.spec.id, 'redis.conf'), 'utf8')).toContain(`\nreplicaof localhost ${external.port}\nmasterauth s3cret\n`)
+    await set(attached.spec.id, 'to', 'the fleet')
+    await until('the external master’s value on the local replica', async () => (await get(follower.spec.id, 'to')) === 'the fleet')
+    await streaming(follower.spec.id, attached.spec.id)
 
     // Remove forgets it; the server keeps running.
     await plane.call('node.remove', { id: attached.spec.id })
