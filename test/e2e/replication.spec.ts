@@ -74,8 +74,9 @@ async function recordSyncPhases(page: Page): Promise<void> {
         const id = bar.closest('[data-node-id]')?.getAttribute('data-node-id') ?? '?'
         const phase = bar.getAttribute('data-phase') ?? '?'
         const done = bar.getAttribute('data-done-bytes') ?? ''
+        const total = bar.getAttribute('data-total-bytes') ?? ''
         const list = (g.__syncPhases[id] ??= [])
-        const entry = `${phase}:${done}`
+        const entry = `${phase}:${done}/${total}`
         if (list[list.length - 1] !== entry) list.push(entry)
       }
     }
@@ -83,7 +84,7 @@ async function recordSyncPhases(page: Page): Promise<void> {
       subtree: true,
       childList: true,
       attributes: true,
-      attributeFilter: ['data-phase', 'data-done-bytes'],
+      attributeFilter: ['data-phase', 'data-done-bytes', 'data-total-bytes'],
     })
     note()
   })
@@ -185,6 +186,13 @@ test('a pair made in one action replicates; a big data set full-syncs to a new r
   const before = phases.filter((p) => !p.startsWith('streaming'))
   expect(before.length, `phases seen: ${phases.join(', ')}`).toBeGreaterThan(0)
   expect(phases[phases.length - 1]).toMatch(/^streaming/)
+  // The bar only moves forward: bytes received never shrink during the transfer, and never pass a known size.
+  const transferred = phases.filter((p) => p.startsWith('transfer:')).map((p) => p.slice('transfer:'.length).split('/').map(Number))
+  for (let i = 0; i < transferred.length; i++) {
+    const [done, total] = transferred[i]
+    if (total > 0) expect(done, phases.join(', ')).toBeLessThanOrEqual(total)
+    if (i > 0) expect(done, phases.join(', ')).toBeGreaterThanOrEqual(transferred[i - 1][0])
+  }
 
   // The topology holds both replicas under the master; the lag chart has points for them.
   await expect(topoMaster.locator(':scope > ul > [data-testid="topology-node"]')).toHaveCount(2)
