@@ -7,7 +7,7 @@
  */
 import Redis from 'ioredis'
 
-export const LINK_UP_TIMEOUT_MS = 60_000
+export const LINK_UP_TIMEOUT_MS = 90_000
 
 /** `INFO <section>` text → { field: value } (strings; the caller converts). */
 export function parseInfo(text) {
