@@ -215,6 +215,12 @@ describe('a read-only replica refuses writes', () => {
       expect(await rawReply(replica.port, '*2\r\n$3\r\nDEL\r\n$1\r\nk\r\n')).toBe("-READONLY You can't write against a read only replica.\r\n")
       expect(await replica.client.get('k')).toBe('from master')
       expect((await info(replica.client, 'replication')).slave_read_only).toBe('1')
+
+      // REPLICAOF NO ONE: a master again, with the data it had, and writable.
+      expect(await replica.client.call('REPLICAOF', 'NO', 'ONE')).toBe('OK')
+      expect(await replica.client.set('k2', 'local')).toBe('OK')
+      expect(await replica.client.get('k')).toBe('from master')
+      expect((await info(replica.client, 'replication')).role).toBe('master')
     }, 30_000)
   }
 })

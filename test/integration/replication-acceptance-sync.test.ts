@@ -51,6 +51,20 @@ describe('interop: every type in every encoding, under concurrent writes, conver
 
       const first = await waitForSameData(master.client, [replica.client])
       expect(await encodings(replica.client)).toEqual(ENCODINGS)
+      // Each side describes the link the way Redis does (INFO slaveN, ROLE on both ends).
+      const mi = await info(master.client, 'replication')
+      expect(mi.slave0).toMatch(new RegExp(`^ip=127\\.0\\.0\\.1,port=${replica.port},state=online,offset=\\d+,lag=\\d+$`))
+      const masterRole = (await master.client.call('ROLE')) as [string, number, [string, string, string][]]
+      expect(masterRole[0]).toBe('master')
+      // Offsets as INFO gave them a moment ago, or one master ping (14 bytes) later.
+      const offset = Number(mi.master_repl_offset)
+      expect(masterRole[1]).toBeGreaterThanOrEqual(offset)
+      expect(masterRole[1]).toBeLessThanOrEqual(offset + 14)
+      expect(masterRole[2].map((r) => r.slice(0, 2))).toEqual([['127.0.0.1', String(replica.port)]])
+      const replicaRole = (await replica.client.call('ROLE')) as unknown[]
+      expect(replicaRole.slice(0, 4)).toEqual(['slave', '127.0.0.1', master.port, 'connected'])
+      expect(replicaRole[4]).toBeGreaterThanOrEqual(offset)
+      expect(replicaRole[4]).toBeLessThanOrEqual(offset + 14)
       expect(await replica.client.pttl('str:ttl')).toBeGreaterThan(90_000_000)
       expect(await replica.client.pttl('zset:big')).toBeGreaterThan(4_000_000)
 
@@ -75,7 +89,11 @@ describe('writes made while a full sync runs reach the replica', () => {
         await loadBulk(master.client, 3000, 1000) // ~3 MB of payload
         // 1.5 MB/s between them: the transfer lasts about two seconds whatever the implementation.
         const proxy = await fx.proxy(master.port, { bytesPerSecond: 1_500_000 })
-        const replica = await fx.startReplica(pair.replica, proxy.port)
+        // A server with data of its own, turned into a replica by the REPLICAOF command: it must drop that data.
+        const replica = await fx.start(pair.replica)
+        await replica.client.set('stale:own', 'gone after the sync')
+        await replica.client.hset('w:hash:small', 'stale', 'x')
+        expect(await replica.client.call('REPLICAOF', '127.0.0.1', String(proxy.port))).toBe('OK')
         await waitUntil(
           'the replica to be in the middle of its full sync',
           async () => (await info(replica.client, 'replication')).master_sync_in_progress === '1',
@@ -94,6 +112,7 @@ describe('writes made while a full sync runs reach the replica', () => {
 
         await waitForSameData(master.client, [replica.client])
         expect(await replica.client.get('during-sync')).toBe('arrived')
+        expect(await replica.client.exists('stale:own')).toBe(0)
         expect(Number((await info(master.client, 'stats')).sync_full)).toBe(1)
       }, 45_000)
     }
