@@ -211,6 +211,29 @@ describe('tandem replica against a scripted master', () => {
     expect(replica.server.output()).toContain('MASTER timeout: no data nor PING received...')
   })
 
+  it('repl-diskless-load swapdb keeps serving the old data when the new payload is bad, and swaps in a good one', async () => {
+    const master = await scriptedMaster()
+    const replica = await fixture.start('tandem', ['--replicaof', '127.0.0.1', String(master.port), '--repl-diskless-load', 'swapdb'])
+    const first = await master.next()
+    await handshake(first, 2)
+    const rdb = rdbPayload()
+    first.socket.write(`+FULLRESYNC ${MASTER_ID} 100\r\n$EOF:${MARK}\r\n`)
+    first.socket.write(Buffer.concat([rdb, Buffer.from(MARK)]))
+    await first.waitFor(cmd('REPLCONF', 'ACK', '100'))
+    expect(await replica.client.get('live')).toBe('value')
+    first.socket.destroy()
+
+    // The next sync delivers a truncated RDB: the load fails, the old keys stay.
+    const second = await master.next()
+    await handshake(second, 2)
+    second.socket.write(`+FULLRESYNC ${NEW_ID} 500\r\n$EOF:${MARK}\r\n`)
+    second.socket.write(Buffer.concat([rdb.subarray(0, rdb.length - 20), Buffer.from(MARK)]))
+    await waitUntil('failed load logged', async () => replica.server.output().includes('Failed trying to load the MASTER synchronization DB from socket'))
+    expect(replica.server.output()).toContain('MASTER <-> REPLICA sync: Discarding the half-loaded data')
+    expect(await replica.client.get('live')).toBe('value')
+    expect((await info(replica.client, 'replication')).master_link_status).toBe('down')
+  })
+
   it('falls back to SYNC when the master answers PSYNC with an error', async () => {
     const master = await scriptedMaster()
     const replica = await fixture.start('tandem', ['--replicaof', '127.0.0.1', String(master.port)])

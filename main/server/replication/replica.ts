@@ -35,6 +35,7 @@ import { FileSink, MemorySink, SyncPayloadReceiver } from './sync-receiver'
 import { loadRdbInto } from '../persistence/rdb-load'
 import { limitsFromConfig } from '../persistence/value-bridge'
 import { rdbPath } from '../persistence/rdb-save'
+import { createDatabases } from '../store/database'
 
 const READONLY = error("READONLY You can't write against a read only replica.")
 const UNBLOCKED = error('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)')
@@ -480,12 +481,17 @@ export class ReplicaLink implements ReplicaSide {
     // replicationAttachToNewMaster: our sub-replicas hold the old history and must resync with us.
     this.replication.master.disconnectReplicas()
     this.replication.freeBacklog()
-    this.log.notice('MASTER <-> REPLICA sync: Flushing old data')
-    for (const db of server.databases) db.flush()
+    // swapdb: the new data is parsed aside and swapped in only once complete, so a bad payload leaves the old data served.
+    const swap = transfer.sink instanceof MemorySink && server.config.get('repl-diskless-load') === 'swapdb'
+    const target = swap ? createDatabases(server.databases.length, server) : server.databases
+    if (!swap) {
+      this.log.notice('MASTER <-> REPLICA sync: Flushing old data')
+      for (const db of server.databases) db.flush()
+    }
     this.log.notice('MASTER <-> REPLICA sync: Loading DB in memory')
     let streamDb = 0
     try {
-      const stats = loadRdbInto(payload, server.databases, {
+      const stats = loadRdbInto(payload, target, {
         fileName,
         now: Date.now(),
         dropExpired: false,
@@ -502,9 +508,14 @@ export class ReplicaLink implements ReplicaSide {
       this.log.warning(`${(e as Error).message}`)
       const from = transfer.sink instanceof FileSink ? 'disk' : 'socket'
       this.log.warning(`Failed trying to load the MASTER synchronization DB from ${from}, check server logs.`)
-      for (const db of server.databases) db.flush()
+      if (swap) this.log.notice('MASTER <-> REPLICA sync: Discarding the half-loaded data')
+      else for (const db of server.databases) db.flush()
       this.abortAttempt()
       return
+    }
+    if (swap) {
+      this.log.notice('MASTER <-> REPLICA sync: Swapping the old data with the new one')
+      server.databases.forEach((db, i) => db.swapContents(target[i]))
     }
     if (transfer.sink instanceof FileSink && server.config.bool('rdb-del-sync-files') && (server.config.get('save') ?? '').trim() === '' && !server.config.bool('appendonly')) {
       this.log.notice('Removing the RDB file obtained from the master. This replica has persistence disabled')
