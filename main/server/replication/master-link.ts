@@ -46,6 +46,11 @@ export class ReplicaLink {
   softLimitSince: number | undefined
   /** When SYNC/PSYNC arrived (the diskless delay counts from here). */
   readonly syncedAtMs: number
+  /** Every byte handed to the socket (the RDB included). */
+  bytesSent = 0
+  /** Bytes the socket had delivered at the last check, and when that number last grew (repl_last_partial_write). */
+  private delivered = 0
+  private deliveredAtMs: number
   /** The snapshot this link is served by: 'disk' (a BGSAVE) or 'socket' (diskless). */
   target: 'disk' | 'socket' | undefined
 
@@ -58,6 +63,18 @@ export class ReplicaLink {
     this.prePsync = prePsync
     this.ackTimeMs = nowMs
     this.syncedAtMs = nowMs
+    this.deliveredAtMs = nowMs
+  }
+
+  /** Milliseconds since the socket last delivered a byte to the replica (nothing queued counts as delivering). */
+  stalledFor(nowMs: number): number {
+    const pending = this.conn.pendingBytes
+    const delivered = this.bytesSent - pending
+    if (pending === 0 || delivered > this.delivered) {
+      this.delivered = delivered
+      this.deliveredAtMs = nowMs
+    }
+    return nowMs - this.deliveredAtMs
   }
 
   get ip(): string {

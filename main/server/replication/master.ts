@@ -201,6 +201,7 @@ class MasterSideImpl implements MasterSide {
   /** Bytes to one link's socket, counted as replication output. */
   private send(link: ReplicaLink, bytes: Buffer): void {
     this.replication.stats.netReplOutputBytes += bytes.length
+    link.bytesSent += bytes.length
     link.conn.write(bytes)
   }
 
@@ -460,6 +461,12 @@ class MasterSideImpl implements MasterSide {
     for (const link of [...this.links.values()]) {
       if (link.state === 'online' && !link.prePsync && nowMs - link.ackTimeMs > timeoutMs) {
         this.log.warning(`Disconnecting timedout replica (streaming sync): ${link.name}`)
+        link.conn.close()
+        continue
+      }
+      // A diskless transfer the replica stopped reading (Redis sees its pipe writes stall).
+      if (link.state === 'wait_bgsave_end' && link.target === 'socket' && link.stalledFor(nowMs) > timeoutMs) {
+        this.log.warning(`Disconnecting timedout replica (full sync): ${link.name}`)
         link.conn.close()
         continue
       }
