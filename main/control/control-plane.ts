@@ -402,9 +402,13 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
 
     async 'replication.createGroup'(params): Promise<ReplicationGroup> {
       const req = groupRequest(params)
-      const masterPort = await pickFreePort()
+      // The master's port is chosen first so a default group name can carry it.
+      const taken = await usedPorts()
+      let masterPort: number
+      do masterPort = await pickFreePort()
+      while (taken.has(masterPort))
       const base = req.name ?? `group-${masterPort}`
-      const master = await addLocal({ name: `${base}-master`, config: req.config, port: (await isPortFree(masterPort)) ? masterPort : undefined })
+      const master = await addLocal({ name: `${base}-master`, config: req.config, port: masterPort })
       const replicaSpecs: NodeSpec[] = []
       for (let i = 1; i <= req.replicas; i++) {
         replicaSpecs.push(

@@ -81,6 +81,9 @@ export function groupRequest(params: unknown): ReplicationGroupRequest {
   const name = nameValue(p.name, method)
   if (name) out.name = name
   if (p.config !== undefined) out.config = directives(p.config)
+  for (const name of ['replicaof', 'slaveof']) {
+    if (out.config?.[name] !== undefined) throw new ApiError(`${method}: "${name}" is set by the group itself (its replicas follow its master)`)
+  }
   return out
 }
 

@@ -181,6 +181,7 @@ describe('replication request checks', () => {
     expect(() => groupRequest({ replicas: 9 })).toThrow('"replicas" must be an integer from 1 to 8')
     expect(() => groupRequest({ replicas: 1.5 })).toThrow('"replicas" must be an integer')
     expect(groupRequest({ replicas: 2, name: '  shop ' })).toEqual({ replicas: 2, name: 'shop' })
+    expect(() => groupRequest({ replicas: 1, config: { SLAVEOF: '127.0.0.1 1' } })).toThrow('"slaveof" is set by the group itself')
     expect(() => addReplicaRequest({})).toThrow('replication.addReplica: "masterId" must be a non-empty string')
     expect(() => replicaOfRequest({ id: 'a', masterId: 'b', host: 'h', port: 1 })).toThrow('give either "masterId"')
     expect(() => replicaOfRequest({ id: 'a', host: 'h' })).toThrow('invalid port undefined')
