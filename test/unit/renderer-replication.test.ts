@@ -235,3 +235,20 @@ describe('replication store', () => {
     expect(api.calls).toEqual([{ method: 'replication.createGroup', params: { replicas: 2 } }])
   })
 })
+
+describe('replicate from', () => {
+  beforeEach(() => setActivePinia(createPinia()))
+
+  it('names the chosen master, or the address typed', async () => {
+    const api = new FakeApi()
+    installApi(api)
+    const fleet = useFleetStore()
+    fleet.upsert(node('m', 7000))
+    api.handlers['replication.replicaOf'] = () => node('r', 7001, { host: '127.0.0.1', port: 7000 })
+    const store = useReplicationStore()
+    await store.replicaOf({ id: 'r', masterId: 'm' })
+    expect(store.outcomes.r).toEqual({ ok: true, text: 'r now replicates from m.' })
+    await store.replicaOf({ id: 'r', host: '10.0.0.5', port: 6380 })
+    expect(store.outcomes.r).toEqual({ ok: true, text: 'r now replicates from 10.0.0.5:6380.' })
+  })
+})

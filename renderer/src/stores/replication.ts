@@ -169,11 +169,13 @@ export const useReplicationStore = defineStore('replication', () => {
   }
 
   function replicaOf(request: ReplicaOfRequest): Promise<NodeView | null> {
+    const chosen = request.masterId === undefined ? undefined : useFleetStore().nodes.find((n) => n.spec.id === request.masterId)
+    const master = chosen ? chosen.spec.name : `${request.host ?? '?'}:${request.port ?? '?'}`
     return act(
       request.id,
       'replicaOf',
       () => useApi().call('replication.replicaOf', request),
-      (view) => `${view.spec.name} now replicates from ${view.spec.replicaOf ? `${view.spec.replicaOf.host}:${view.spec.replicaOf.port}` : 'its new master'}.`,
+      (view) => `${view.spec.name} now replicates from ${master}.`,
     )
   }
 
