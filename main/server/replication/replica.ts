@@ -211,6 +211,7 @@ export class ReplicaLink implements ReplicaSide {
   private unsetMaster(): void {
     this.dropStream()
     this.cancelHandshake()
+    if (this.cached) this.log.notice('Discarding previously cached master state.')
     this.cached = undefined
     this.masterHost = undefined
     this.masterPort = 0
