@@ -8,6 +8,8 @@
  * Every case runs once per master/replica implementation pair; redis → redis
  * proves the test itself.
  */
+import { spawn, spawnSync } from 'node:child_process'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   ENCODINGS,
@@ -152,5 +154,32 @@ describe('a replica that cannot keep up with the output-buffer limit is dropped 
       expect(syncs(after)).toBeGreaterThan(syncs(before))
       expect(await digest(replica.client)).toBe(await digest(master.client))
     }, 45_000)
+  }
+})
+
+describe('the master serves legacy SYNC clients: redis-cli --replica and redis-cli --rdb', () => {
+  for (const impl of ['redis', 'tandem'] as const) {
+    it(`${impl} master`, async () => {
+      const master = await fx.start(impl)
+      await populateEveryType(master.client)
+      const cli = spawn('redis-cli', ['-p', String(master.port), '--replica'], { stdio: ['ignore', 'pipe', 'pipe'] })
+      if (cli.pid) fx.adoptPid(cli.pid)
+      let out = ''
+      cli.stdout.on('data', (d: Buffer) => (out += d.toString()))
+      cli.stderr.on('data', (d: Buffer) => (out += d.toString()))
+      await waitUntil('redis-cli to finish its SYNC', async () => out.includes('Logging commands from master.'), 15_000, async () => out)
+      await master.client.set('foo', 'bar')
+      await master.client.incrbyfloat('float', '1.5')
+      await waitUntil('the writes in the SYNC stream', async () => /"set","foo","bar"/i.test(out) && /"set","float","1\.5","KEEPTTL"/i.test(out), 15_000, async () => out)
+
+      const dir = fx.dir('rdb-dump-')
+      const file = join(dir, 'dump.rdb')
+      const dump = spawnSync('redis-cli', ['-p', String(master.port), '--rdb', file], { encoding: 'utf8', timeout: 15_000 })
+      expect(dump.stdout + dump.stderr).toMatch(/Transfer finished with success/)
+      const check = spawnSync('/usr/bin/redis-check-rdb', [file], { encoding: 'utf8', timeout: 15_000 })
+      expect(check.status, check.stdout).toBe(0)
+      expect(check.stdout).toMatch(/RDB looks OK!/)
+      expect(await master.client.ping()).toBe('PONG')
+    }, 40_000)
   }
 })
