@@ -68,6 +68,8 @@ export interface MasterSide {
   disconnectReplicas(): void
   /** Replica links in any state (INFO connected_slaves counts those). */
   readonly replicaCount: number
+  /** Bytes waiting in the replica links' output (held stream + socket queue): INFO memory mem_clients_slaves. */
+  readonly outputBufferBytes: number
   /** INFO lines from connected_slaves through the slaveN lines (min_slaves_good_slaves included when enabled). */
   infoLines(): string[]
   /** ROLE on a master: [ip, port, ack offset] of each online replica (bulk strings). */
