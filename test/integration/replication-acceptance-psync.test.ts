@@ -132,3 +132,42 @@ describe('a replica restarted from its RDB resumes partially', () => {
     }, 45_000)
   }
 })
+
+describe('a chain survives a cut of its upper link: the middle resumes partially, the bottom keeps its link', () => {
+  const chains: [Impl, Impl, Impl][] = [
+    ['redis', 'redis', 'redis'],
+    ['tandem', 'tandem', 'tandem'],
+    ['redis', 'tandem', 'redis'],
+    ['tandem', 'redis', 'tandem'],
+  ]
+  for (const [topImpl, aImpl, bImpl] of chains) {
+    it(`${topImpl} → ${aImpl} → ${bImpl}`, async () => {
+      const top = await fx.start(topImpl)
+      await populateEveryType(top.client)
+      await loadBulk(top.client, 1_000, 1_000)
+      const upper = await fx.proxy(top.port)
+      const a = await fx.startReplica(aImpl, upper.port)
+      const b = await fx.startReplica(bImpl, a.port)
+      await waitForSameData(top.client, [a.client, b.client])
+      const topBefore = syncCounters(await info(top.client, 'stats'))
+      const aBefore = syncCounters(await info(a.client, 'stats'))
+      expect(topBefore).toEqual({ full: 1, partialOk: 0 })
+      expect(aBefore).toEqual({ full: 1, partialOk: 0 })
+
+      upper.cut()
+      await waitUntil('the middle to see its master link down', async () => (await info(a.client, 'replication')).master_link_status === 'down')
+      const writer = fx.writer(top.port)
+      await waitUntil('writes the chain misses', async () => writer.batches >= 30)
+      await writer.stop()
+      upper.allow()
+
+      await waitForSameData(top.client, [a.client, b.client])
+      expect(syncCounters(await info(top.client, 'stats'))).toEqual({ full: 1, partialOk: 1 })
+      // B was never asked to resync: it kept its link to A through the cut.
+      expect(syncCounters(await info(a.client, 'stats'))).toEqual(aBefore)
+      const [t, bi] = await Promise.all([info(top.client, 'replication'), info(b.client, 'replication')])
+      expect(bi.master_replid).toBe(t.master_replid)
+      expect(bi.master_repl_offset).toBe(t.master_repl_offset)
+    }, 45_000)
+  }
+})
