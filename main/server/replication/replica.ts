@@ -371,6 +371,7 @@ export class ReplicaLink implements ReplicaSide {
         return
       case 'not-supported':
         this.log.warning(`Master does not support PSYNC or is in error state (reply: ${line})`)
+        this.log.notice('Retrying with SYNC...')
         this.usingSync = true
         socket.write(encodeCommand(['SYNC']))
         this.cached = undefined
