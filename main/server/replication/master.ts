@@ -46,6 +46,8 @@ class MasterSideImpl implements MasterSide {
   private cronLoops = 0
   private bufferLimit: OutputBufferLimit = replicaBufferLimit(undefined)
   private configFollowed = false
+  /** min-replicas-to-write while followed (undefined: read the config each time). */
+  private minReplicasToWrite: number | undefined
   private readonly fullSync: FullSync
 
   constructor(private readonly replication: Replication) {
@@ -68,7 +70,9 @@ class MasterSideImpl implements MasterSide {
     const config = this.server.config
     this.bufferLimit = replicaBufferLimit(config.get('client-output-buffer-limit'))
     const live = config as { onChange?: (listener: (name: string, value: string) => void) => unknown }
+    if (live.onChange) this.minReplicasToWrite = config.number('min-replicas-to-write')
     live.onChange?.((name) => {
+      if (name === 'min-replicas-to-write') this.minReplicasToWrite = config.number(name)
       if (name === 'client-output-buffer-limit') this.bufferLimit = replicaBufferLimit(config.get(name))
       // resizeReplicationBacklog: CONFIG SET repl-backlog-size takes effect at once.
       if (name === 'repl-backlog-size') replication.backlog?.resize(config.number(name) || 1024 * 1024)
@@ -399,7 +403,8 @@ class MasterSideImpl implements MasterSide {
     if (write || spec.name === 'exec') this.lastWriter = ctx.client
     if (!write) return undefined
     const config = this.server.config
-    const toWrite = config.number('min-replicas-to-write')
+    // Every write asks: the directive is followed through CONFIG SET notifications once the config exists.
+    const toWrite = this.minReplicasToWrite ?? config.number('min-replicas-to-write')
     if (!toWrite) return undefined
     const maxLag = config.number('min-replicas-max-lag')
     if (!maxLag || this.replication.replica.isReplica) return undefined
