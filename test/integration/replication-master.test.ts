@@ -410,6 +410,23 @@ describe('tandem master, raw fake replica on the wire', () => {
     expect(await infoField(m, 'sync_full', 'stats')).toBe('2')
   })
 
+  it('repl-diskless-sync-max-replicas starts the transfer as soon as that many replicas wait', async () => {
+    const master = await tandem(['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '30', '--repl-diskless-sync-max-replicas', '2'])
+    const m = client(master.port)
+    const a = await fake(master.port)
+    a.send('REPLCONF', 'capa', 'eof')
+    a.send('PSYNC', '?', '-1')
+    await waitUntil('first attached', async () => (await infoField(m, 'connected_slaves', 'replication')) === '1')
+    await sleep(500)
+    expect(a.data.toString('latin1')).not.toContain('+FULLRESYNC')
+    const started = Date.now()
+    const b = await fake(master.port)
+    b.send('REPLCONF', 'capa', 'eof')
+    b.send('PSYNC', '?', '-1')
+    for (const f of [a, b]) await f.until('+FULLRESYNC', (d) => d.toString('latin1').includes('+FULLRESYNC'), 5000)
+    expect(Date.now() - started).toBeLessThan(5000)
+  })
+
   it('repl-timeout drops a PSYNC replica that stops acknowledging, never a SYNC one; the backlog is freed after repl-backlog-ttl', async () => {
     const master = await tandem(['--repl-diskless-sync-delay', '0', '--repl-timeout', '1', '--repl-backlog-ttl', '1'])
     const m = client(master.port)
