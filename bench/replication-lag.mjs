@@ -4,8 +4,8 @@
  * the master for LOAD_SECONDS (as many writes as the master takes: the same
  * duration on both servers, not the same count). Meanwhile:
  *  - lag in bytes, every ~10 ms: the master's master_repl_offset minus the
- *    replica's slave_repl_offset (INFO replication, the replica read right
- *    after the master's answer);
+ *    latest slave_repl_offset of the replica (INFO replication, the replica
+ *    polled every ~2 ms on its own connection);
  *  - lag in ms: every 20 ms a probe client SETs a sequence number on the
  *    master; a reader GETs it from the replica every ~1 ms. A probe's lag is
  *    the time the reader first sees it (or a later one) minus the time the
@@ -17,6 +17,7 @@ import { connectClient, distribution, infoFields, prepareMaster, sleep, startRep
 
 const LOAD_SECONDS = 10
 const BYTES_SAMPLE_INTERVAL_MS = 10
+const REPLICA_OFFSET_INTERVAL_MS = 2
 const PROBE_INTERVAL_MS = 20
 const READER_INTERVAL_MS = 1
 const PROBE_KEY = 'bench:lag-probe'
@@ -44,20 +45,34 @@ function startWriteLoad(port) {
   }
 }
 
-/** Byte lag samples until `running()` turns false. */
+/**
+ * Byte lag samples until `running()` turns false: two loops, one reading the
+ * replica's slave_repl_offset back to back (every ~2 ms), one reading the
+ * master's master_repl_offset every ~10 ms; each master reading minus the
+ * replica's latest known offset is one sample. A replica that stops
+ * answering (busy applying, in GC) keeps its last offset while the master's
+ * grows, so its stall shows as lag — asking the replica and the master in
+ * turn would not see it, since the replica answers only after the stall,
+ * caught up. Error: what the replica applies in one round trip plus a poll
+ * interval (a few KiB at Redis's rate).
+ */
 async function sampleByteLag(masterInfo, replicaInfo, running) {
   const samples = []
+  let replicaOffset = NaN
+  const replicaLoop = (async () => {
+    while (running()) {
+      replicaOffset = Number((await infoFields(replicaInfo, 'replication')).slave_repl_offset)
+      await sleep(REPLICA_OFFSET_INTERVAL_MS)
+    }
+  })()
   while (running()) {
-    // Master first, then the replica once the master has answered. Read at the same time instead, the
-    // master (busy with 50 clients) answers later than the replica and its offset already holds the
-    // ~50 writes queued ahead of the INFO: a bias of several KiB. This order gives a lower bound of
-    // the lag at the master's read, short by what the replica applies during one round trip to it.
-    const m = await infoFields(masterInfo, 'replication')
-    const r = await infoFields(replicaInfo, 'replication')
-    const lag = Number(m.master_repl_offset) - Number(r.slave_repl_offset)
+    const masterOffset = Number((await infoFields(masterInfo, 'replication')).master_repl_offset)
+    const lag = masterOffset - replicaOffset
+    // The master's INFO waits behind the load's queued writes: the replica can be ahead of that reading.
     if (Number.isFinite(lag)) samples.push(Math.max(0, lag))
     await sleep(BYTES_SAMPLE_INTERVAL_MS)
   }
+  await replicaLoop
   return samples
 }
 
