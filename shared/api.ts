@@ -16,6 +16,11 @@ import type {
   ReplicaOfRequest,
   AttachExternalRequest,
   LagHistory,
+  FailoverPlan,
+  FailoverRunRequest,
+  FailoverRecord,
+  AutoFailoverSettings,
+  AutoFailoverRequest,
 } from './types'
 
 /** Request/response calls: `method` → params and result. */
@@ -50,6 +55,29 @@ export interface ApiMethods {
    * only forgets it, never shuts it down.
    */
   'node.attachExternal': { params: AttachExternalRequest; result: NodeView }
+  /** SIGKILL a local node's process (to try the crash case); its status becomes 'crashed'. External nodes are refused. */
+  'node.kill': { params: { id: string }; result: NodeView }
+  /** Stop (if running or crashed) and start a local node; after a failover it boots as a replica of the new master. */
+  'node.restart': { params: { id: string }; result: NodeView }
+  /**
+   * What a failover of the group whose master is `groupMasterId` would do now:
+   * mode (master answers → coordinated, else master-down), every replica with
+   * its link, offset, lag and priority, the chosen one and why. Touches nothing.
+   */
+  'failover.plan': { params: { groupMasterId: string }; result: FailoverPlan }
+  /**
+   * Runs the failover (one at a time per group); resolves with the finished
+   * record (outcome 'succeeded' or 'failed' — a failed run resolves, it does
+   * not throw, so the steps up to the failure stay visible). Each step is also
+   * pushed as it happens in 'failover.progress'.
+   */
+  'failover.run': { params: FailoverRunRequest; result: FailoverRecord }
+  /** Past and running failovers, newest first; with groupMasterId only those whose old or new master it is. */
+  'failover.timeline': { params: { groupMasterId?: string }; result: FailoverRecord[] }
+  /** The group's automatic failover setting (defaults when never set: disabled, 5000 ms, 60000 ms). */
+  'failover.getAuto': { params: { groupMasterId: string }; result: AutoFailoverSettings }
+  /** Turns automatic failover of the group on or off (omitted durations keep their current value). */
+  'failover.setAuto': { params: AutoFailoverRequest; result: AutoFailoverSettings }
 }
 
 export type ApiMethod = keyof ApiMethods
@@ -70,6 +98,13 @@ const METHOD_NAMES: Record<ApiMethod, true> = {
   'replication.detach': true,
   'replication.history': true,
   'node.attachExternal': true,
+  'node.kill': true,
+  'node.restart': true,
+  'failover.plan': true,
+  'failover.run': true,
+  'failover.timeline': true,
+  'failover.getAuto': true,
+  'failover.setAuto': true,
 }
 export const API_METHODS = Object.keys(METHOD_NAMES) as readonly ApiMethod[]
 
@@ -83,6 +118,8 @@ export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result']
 export interface ApiEvents {
   /** The fleet or any node's status changed: the whole list, cheap enough at desktop scale. */
   'fleet.changed': NodeView[]
+  /** A failover (manual or automatic) started, gained a step or ended: the whole record so far. */
+  'failover.progress': FailoverRecord
 }
 export type ApiEvent = keyof ApiEvents
 

@@ -287,3 +287,162 @@ export type ConsoleReply =
   | { type: 'bignum'; value: string }
   | { type: 'array' | 'set' | 'push'; items: ConsoleReply[] }
   | { type: 'map'; entries: [ConsoleReply, ConsoleReply][] }
+
+/* ------------------------------------------------------------------ */
+/* Failover (issue 6)                                                  */
+/* ------------------------------------------------------------------ */
+
+/**
+ * How a failover hands the group over:
+ * `coordinated` — the master answers: `FAILOVER TO <host> <port> TIMEOUT <ms>`
+ * is sent to it (it pauses writes, waits until the chosen replica has caught
+ * up, hands over with PSYNC FAILOVER and becomes that replica's replica), then
+ * the other replicas are pointed at the new master.
+ * `master-down` — the master does not answer (process dead, no reply): the
+ * chosen replica gets `REPLICAOF NO ONE`, every other replica is pointed at
+ * it, and the old master is made a replica of it before it can serve writes
+ * again (a local node's stored config is rewritten at once; an external one
+ * gets REPLICAOF as soon as it answers).
+ */
+export type FailoverMode = 'coordinated' | 'master-down'
+
+/**
+ * One replica of the group as the choice saw it (fresh INFO of that node, not
+ * the last poll). Ranking is Sentinel's: ineligible ones last; then lowest
+ * `replicaPriority`, then highest `replOffset`, then smallest `runId`.
+ */
+export interface FailoverCandidate {
+  nodeId: string
+  name: string
+  host: string
+  port: number
+  /** 1: replicates straight from the group's master; 2+: a sub-replica (chain). Only depth 1 can be chosen. */
+  depth: number
+  /** Whom it replicates from (a fleet node id when known). */
+  masterNodeId?: string
+  /** The node answered the choice's INFO. */
+  answers: boolean
+  /** `master_link_status`; 'unknown' when the node does not answer. */
+  linkStatus: 'up' | 'down' | 'unknown'
+  /** `master_last_io_seconds_ago` (-1: nothing received yet); null when unknown. */
+  lastIoSecondsAgo: number | null
+  /** `master_link_down_since_seconds` when the link is down (-1: never up); null when up or unknown. */
+  linkDownSinceSeconds: number | null
+  /** `slave_repl_offset`: how much of the master's stream it has processed (the "processed offset"). */
+  replOffset: number
+  /** The master's offset minus this replica's, when the master answered; null otherwise. */
+  lagBytes: number | null
+  /** `slave_priority` (replica-priority); 0 = never promote. null when unknown. */
+  replicaPriority: number | null
+  /** `run_id` (INFO server), the last tie-breaker. */
+  runId: string
+  /** Whether it may be promoted. */
+  eligible: boolean
+  /** One line: why it is not eligible, or where it ranks and why (e.g. "priority 100, offset 1234 (highest)"). */
+  reason: string
+}
+
+/** `failover.plan`: what `failover.run` would do now, before anything is touched. */
+export interface FailoverPlan {
+  groupMasterId: string
+  masterName: string
+  mode: FailoverMode
+  /** The master answered PING when the plan was made. */
+  masterAnswers: boolean
+  /** The master's `master_repl_offset` when it answered; null when it is down. */
+  masterReplOffset: number | null
+  /** Every replica and sub-replica of the group, best candidate first (ineligible ones last). */
+  candidates: FailoverCandidate[]
+  /** The replica that would be promoted; absent when none is eligible (see `reason`). */
+  chosenId?: string
+  /** One or two sentences for the confirmation dialog: the choice and why, or why no failover is possible. */
+  reason: string
+  /** Nodes that would get REPLICAOF <new master> afterwards (the other direct replicas; the old master in master-down mode). */
+  repointIds: string[]
+  /** The group's automatic failover setting. */
+  auto: AutoFailoverSettings
+}
+
+export interface FailoverRunRequest {
+  groupMasterId: string
+  /** Promote this replica instead of the best one (must be an eligible direct replica). */
+  candidateId?: string
+  /** Coordinated mode: FAILOVER's TIMEOUT (ms) for the replica to catch up; default 5000. */
+  timeoutMs?: number
+}
+
+/** What kind of thing a timeline step records. */
+export type FailoverStepKind =
+  /** The trigger: button pressed, or the master not answering for downAfterMs (auto). Says whether the master answers. */
+  | 'detection'
+  /** The replica chosen and why (the plan's reason). */
+  | 'choice'
+  /** Coordinated: FAILOVER sent; the master pauses writes and waits for the replica to catch up. */
+  | 'pause'
+  /** Coordinated: the replica caught up (master_failover_state went through waiting-for-sync). */
+  | 'sync-wait'
+  /** The new master accepts writes (FAILOVER handed over, or REPLICAOF NO ONE answered). */
+  | 'promotion'
+  /** REPLICAOF <new master> sent to a node (or its stored config rewritten while it is down). */
+  | 'repoint'
+  /** A node's link to the new master is up again: `resync` says partial (PSYNC +CONTINUE) or full. */
+  | 'resync'
+  /** Old master (master-down mode) fenced: made a replica of the new master when it answers / before it restarts. */
+  | 'old-master'
+  /** The whole sequence finished. */
+  | 'done'
+  /** Something failed; `message` says what (the sequence stops there unless the step says it continues). */
+  | 'error'
+
+export interface FailoverStep {
+  /** Wall-clock ms. */
+  at: number
+  kind: FailoverStepKind
+  /** The node the step is about, when one. */
+  nodeId?: string
+  /** One line for people. */
+  message: string
+  /** 'resync' steps: how the node resynchronised (as the new master's sync_partial_ok / sync_full counters show). */
+  resync?: 'partial' | 'full' | 'unknown'
+  /** Ms since the failover started (for the timeline's relative column). */
+  sinceStartMs: number
+}
+
+export type FailoverOutcome = 'running' | 'succeeded' | 'failed'
+
+/** One failover, as the timeline keeps it (persisted in the data folder, newest first, last 100). */
+export interface FailoverRecord {
+  id: string
+  /** The group's master before the failover. */
+  oldMasterId: string
+  /** The promoted replica (known once chosen). */
+  newMasterId?: string
+  mode: FailoverMode
+  trigger: 'manual' | 'auto'
+  startedAt: number
+  endedAt?: number
+  outcome: FailoverOutcome
+  /** Why it failed, one line. */
+  error?: string
+  /** Ms from the start until the new master accepted writes (the 'promotion' step); absent until then. */
+  writableAfterMs?: number
+  steps: FailoverStep[]
+}
+
+/** Automatic failover of one group (off by default). The setting follows the group to its new master after a failover. */
+export interface AutoFailoverSettings {
+  groupMasterId: string
+  enabled: boolean
+  /** The master must not answer for this long before the failover runs (default 5000, at least 500). */
+  downAfterMs: number
+  /** No second automatic failover of the group within this long after one (default 60000). */
+  cooldownMs: number
+}
+
+/** `failover.setAuto` params. */
+export interface AutoFailoverRequest {
+  groupMasterId: string
+  enabled: boolean
+  downAfterMs?: number
+  cooldownMs?: number
+}

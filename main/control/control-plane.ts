@@ -502,6 +502,15 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       return linkedView(spec)
     },
 
+    // Failover (issue 6): being written; the contract is in shared/api.ts.
+    'node.kill': async () => notYet('node.kill'),
+    'node.restart': async () => notYet('node.restart'),
+    'failover.plan': async () => notYet('failover.plan'),
+    'failover.run': async () => notYet('failover.run'),
+    'failover.timeline': async () => [],
+    'failover.getAuto': async () => notYet('failover.getAuto'),
+    'failover.setAuto': async () => notYet('failover.setAuto'),
+
     async 'console.exec'(params): Promise<ConsoleReply> {
       const { id, argv } = consoleArgs(params)
       const spec = mustGet(id)
@@ -563,6 +572,10 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       for (const p of processes.values()) p.killNow()
     },
   }
+}
+
+function notYet(method: string): never {
+  throw new ApiError(`${method} is not available yet`)
 }
 
 /** A node's extra config without what its replicaOf now decides (so a detach does not come back from an old `replicaof`). */
