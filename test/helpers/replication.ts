@@ -493,10 +493,16 @@ async function startProxy(targetPort: number, options: ProxyOptions): Promise<Pr
   let refusing = false
   let rate = options.bytesPerSecond
   const TICK_MS = 50
-  let budget = Infinity
+  let budget = rate === undefined ? Infinity : 0
   const paused = new Set<Socket>()
   const ticker = setInterval(() => {
-    budget = rate === undefined ? Infinity : (rate * TICK_MS) / 1000
+    // A chunk may overshoot the budget: the debt is paid off by the next ticks before reading resumes.
+    if (rate === undefined) budget = Infinity
+    else {
+      const perTick = (rate * TICK_MS) / 1000
+      budget = budget === Infinity ? perTick : Math.min(budget + perTick, perTick)
+    }
+    if (budget <= 0) return
     for (const s of paused) s.resume()
     paused.clear()
   }, TICK_MS)
