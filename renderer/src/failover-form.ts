@@ -30,13 +30,13 @@ export function parseMilliseconds(text: string, min: number, max: number, messag
 export interface FailoverSettingsFields {
   enabled: boolean
   downAfterMs: string
-  coolDownMs: string
+  cooldownMs: string
 }
 
 export interface FailoverSettingsValues {
   enabled: boolean
   downAfterMs: number
-  coolDownMs: number
+  cooldownMs: number
 }
 
 /**
@@ -46,9 +46,9 @@ export interface FailoverSettingsValues {
 export function parseFailoverSettings(fields: FailoverSettingsFields): Parsed<FailoverSettingsValues> {
   const downAfter = parseMilliseconds(fields.downAfterMs, DOWN_AFTER_MIN_MS, DOWN_AFTER_MAX_MS, DOWN_AFTER_MESSAGE)
   if (!downAfter.ok) return downAfter
-  const coolDown = parseMilliseconds(fields.coolDownMs, COOL_DOWN_MIN_MS, COOL_DOWN_MAX_MS, COOL_DOWN_MESSAGE)
+  const coolDown = parseMilliseconds(fields.cooldownMs, COOL_DOWN_MIN_MS, COOL_DOWN_MAX_MS, COOL_DOWN_MESSAGE)
   if (!coolDown.ok) return coolDown
-  return { ok: true, value: { enabled: fields.enabled, downAfterMs: downAfter.value, coolDownMs: coolDown.value } }
+  return { ok: true, value: { enabled: fields.enabled, downAfterMs: downAfter.value, cooldownMs: coolDown.value } }
 }
 
 /** `5 s`, `1.5 s`, `800 ms`, `2 min`: a setting as the panel summarises it. */

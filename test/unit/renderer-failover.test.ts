@@ -34,15 +34,15 @@ function node(id: string, port: number, masterPort?: number, live = true): NodeV
 }
 
 describe('automatic failover settings', () => {
-  const valid = { enabled: true, downAfterMs: '5000', coolDownMs: '60000' }
+  const valid = { enabled: true, downAfterMs: '5000', cooldownMs: '60000' }
 
   it('accepts whole milliseconds within bounds, spaces trimmed', () => {
-    expect(parseFailoverSettings({ enabled: false, downAfterMs: ' 500 ', coolDownMs: '1000' })).toEqual({
+    expect(parseFailoverSettings({ enabled: false, downAfterMs: ' 500 ', cooldownMs: '1000' })).toEqual({
       ok: true,
-      value: { enabled: false, downAfterMs: 500, coolDownMs: 1000 },
+      value: { enabled: false, downAfterMs: 500, cooldownMs: 1000 },
     })
-    expect(parseFailoverSettings(valid)).toEqual({ ok: true, value: { enabled: true, downAfterMs: 5000, coolDownMs: 60000 } })
-    expect(parseFailoverSettings({ ...valid, downAfterMs: '3600000', coolDownMs: '86400000' }).ok).toBe(true)
+    expect(parseFailoverSettings(valid)).toEqual({ ok: true, value: { enabled: true, downAfterMs: 5000, cooldownMs: 60000 } })
+    expect(parseFailoverSettings({ ...valid, downAfterMs: '3600000', cooldownMs: '86400000' }).ok).toBe(true)
   })
 
   it.each(['', 'abc', '-1', '1.5', '5s', '1e4', '499', '3600001', '0'])('refuses down-after %j with its message', (bad) => {
@@ -50,11 +50,11 @@ describe('automatic failover settings', () => {
   })
 
   it.each(['', 'x', '999', '86400001', '+5000', '10 000'])('refuses cool-down %j with its message', (bad) => {
-    expect(parseFailoverSettings({ ...valid, coolDownMs: bad })).toEqual({ ok: false, message: COOL_DOWN_MESSAGE })
+    expect(parseFailoverSettings({ ...valid, cooldownMs: bad })).toEqual({ ok: false, message: COOL_DOWN_MESSAGE })
   })
 
   it('checks values even while automatic failover is off', () => {
-    expect(parseFailoverSettings({ enabled: false, downAfterMs: 'soon', coolDownMs: '1000' }).ok).toBe(false)
+    expect(parseFailoverSettings({ enabled: false, downAfterMs: 'soon', cooldownMs: '1000' }).ok).toBe(false)
   })
 
   it('messages name the field and its bounds', () => {
