@@ -63,9 +63,9 @@ export interface ServerCore {
   /** A command that ran outside the server's own loop (EXEC's queued commands) reaches MONITOR clients too. */
   feedMonitors?(client: ClientState, argv: readonly Buffer[], spec: CommandSpec): void
   /** CLIENT PAUSE: until `untilMs`, commands of the given kind wait (a longer or stronger pause extends the current one). */
-  pauseClients?(untilMs: number, mode: 'write' | 'all'): void
-  /** CLIENT UNPAUSE: waiting commands run now. */
-  unpauseClients?(): void
+  pauseClients?(untilMs: number, mode: 'write' | 'all', purpose?: 'client' | 'failover'): void
+  /** CLIENT UNPAUSE: waiting commands run now (once no pause of another purpose remains; FAILOVER's has its own). */
+  unpauseClients?(purpose?: 'client' | 'failover'): void
   /** CLIENT NO-EVICT (CLIENT LIST flag `e`). */
   setNoEvict?(client: ClientState, on: boolean): void
   /** INFO blocked_clients: blocked on keys or held by CLIENT PAUSE. */

@@ -121,6 +121,8 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
   private readonly monitors = new Set<Client>()
   /** CLIENT PAUSE in force: until when, and whether only writes wait. */
   private pause: { until: number; mode: 'write' | 'all' } | undefined
+  /** FAILOVER's write pause (PAUSE_DURING_FAILOVER): no deadline, lifted only by the failover, untouched by CLIENT UNPAUSE. */
+  private failoverPause = false
   private pauseTimer: NodeJS.Timeout | undefined
   /** Clients whose next command waits for the pause to end (BLOCKED_POSTPONE), with that command. */
   private readonly postponed = new Map<Client, Buffer[]>()
@@ -284,7 +286,11 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
 
   // ---- CLIENT PAUSE / NO-EVICT / RESET -----------------------------------------
 
-  pauseClients(untilMs: number, mode: 'write' | 'all'): void {
+  pauseClients(untilMs: number, mode: 'write' | 'all', purpose: 'client' | 'failover' = 'client'): void {
+    if (purpose === 'failover') {
+      this.failoverPause = true
+      return
+    }
     // pauseClients: a pause only ever grows, in length and in strength.
     const current = this.pause
     this.pause = {
@@ -295,10 +301,16 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
     this.pauseTimer = setTimeout(() => this.unpauseClients(), Math.max(0, this.pause.until - Date.now()))
   }
 
-  unpauseClients(): void {
-    if (this.pauseTimer) clearTimeout(this.pauseTimer)
-    this.pauseTimer = undefined
-    this.pause = undefined
+  unpauseClients(purpose: 'client' | 'failover' = 'client'): void {
+    if (purpose === 'failover') {
+      this.failoverPause = false
+    } else {
+      if (this.pauseTimer) clearTimeout(this.pauseTimer)
+      this.pauseTimer = undefined
+      this.pause = undefined
+    }
+    // Each purpose lifts only its own pause (unpauseClients(purpose)); held clients wait while another remains.
+    if (this.pause || this.failoverPause) return
     this.cachedNow = Date.now()
     // Held clients run in the order they were held, as unblockPostponedClients walks its list.
     for (const [client, argv] of [...this.postponed]) {
@@ -325,7 +337,7 @@ class TandemServerImpl implements TandemServer, ServerContext, ServerCore {
 
   /** processCommand's pause step: replicas and monitors are never held; WRITE holds only commands that may replicate. */
   private mustWait(client: Client, argv: readonly Buffer[]): boolean {
-    const pause = this.pause
+    const pause = this.pause ?? (this.failoverPause ? { mode: 'write' } : undefined)
     if (!pause || client.monitor || client.kind === 'replica' || client.kind === 'master') return false
     const spec = this.commands.lookup(argv)
     // Unknown commands and wrong arity are refused before the pause check.

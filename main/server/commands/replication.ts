@@ -1,6 +1,6 @@
 /**
  * The replication command family: SYNC, PSYNC, REPLCONF, WAIT, REPLICAOF,
- * SLAVEOF, ROLE (replication.c of Redis 7.0.15). Handlers check arguments the
+ * SLAVEOF, FAILOVER, ROLE (replication.c of Redis 7.0.15). Handlers check arguments the
  * way Redis does and hand the work to the two sides of `ctx.server.replication`:
  * the master side (replicas attached to us) and the replica side (our link to
  * a master).
@@ -76,6 +76,37 @@ function replicaofCommand(ctx: CommandContext): Reply {
   const parsed = parseInt64(port)
   if (parsed === null || parsed < 0n || parsed > 65535n) return ERR_INVALID_MASTER_PORT
   return replication.replica.replicaof(ctx, { host: host.toString('latin1'), port: Number(parsed) })
+}
+
+/** FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms], parsed as failoverCommand does (each option once, in any order). */
+function failoverCommand(ctx: CommandContext): Reply {
+  const replication = ctx.server.replication
+  if (!replication) return ERR_NO_REPLICATION
+  const argv = ctx.argv
+  if (argv.length === 2 && lower(argv[1]) === 'abort') return replication.failover.abortCommand()
+  let timeoutMs = 0
+  let force = false
+  let target: { host: string; port: number } | undefined
+  for (let j = 1; j < argv.length; j++) {
+    const option = lower(argv[j])
+    if (option === 'timeout' && j + 1 < argv.length && timeoutMs === 0) {
+      const value = parseInt64(argv[j + 1])
+      if (value === null) return ERR_NOT_INTEGER
+      if (value <= 0n) return error('ERR FAILOVER timeout must be greater than 0')
+      timeoutMs = Number(value)
+      j++
+    } else if (option === 'to' && j + 2 < argv.length && !target) {
+      const port = parseInt64(argv[j + 2])
+      if (port === null) return ERR_NOT_INTEGER
+      target = { host: argv[j + 1].toString('latin1'), port: Number(port) }
+      j += 2
+    } else if (option === 'force' && !force) {
+      force = true
+    } else {
+      return ERR_SYNTAX
+    }
+  }
+  return replication.failover.start({ target, force, timeoutMs })
 }
 
 /** ROLE. */
@@ -189,6 +220,31 @@ export const replicationCommands: CommandSpec[] = [
     replacedBy: '`REPLICAOF`',
     args: REPLICAOF_ARGS,
     handler: replicaofCommand,
+  },
+  {
+    name: 'failover',
+    arity: -1,
+    flags: ['admin', 'noscript', 'stale'],
+    group: 'server',
+    summary: 'Start a coordinated failover between this server and one of its replicas.',
+    since: '6.2.0',
+    complexity: 'O(1)',
+    args: [
+      {
+        name: 'target',
+        type: 'block',
+        token: 'TO',
+        optional: true,
+        arguments: [
+          { name: 'host', type: 'string' },
+          { name: 'port', type: 'integer' },
+          { name: 'force', type: 'pure-token', token: 'FORCE', optional: true },
+        ],
+      },
+      { name: 'abort', type: 'pure-token', token: 'ABORT', optional: true },
+      { name: 'milliseconds', type: 'integer', token: 'TIMEOUT', optional: true },
+    ],
+    handler: failoverCommand,
   },
   {
     name: 'role',

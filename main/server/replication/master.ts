@@ -22,6 +22,7 @@ import { block } from '../blocking'
 import type { MasterSide, PsyncRequest, Replication } from './replication'
 import { ReplicaLink, defaultReplicaOptions, overLimit, replicaBufferLimit, type OutputBufferLimit, type ReplicaOptions } from './master-link'
 import { FullSync } from './full-sync'
+import type { FailoverCandidate } from './failover'
 
 const NOREPLICAS = error('NOREPLICAS Not enough good replicas to write.')
 const NEWLINE = Buffer.from('\n')
@@ -101,7 +102,8 @@ class MasterSideImpl implements MasterSide {
     if (request?.failover) {
       if (!replication.replica.isReplica) return error("ERR PSYNC FAILOVER can't be sent to a master.")
       if (request.replId !== replication.replId) return error('ERR PSYNC FAILOVER replid must match my replid.')
-      replication.replica.replicaof(ctx, undefined)
+      // We take over: our id becomes replid2, so the old master's PSYNC (its id, its offset + 1) is answered +CONTINUE below.
+      replication.replica.promote()
       this.log.notice(`MASTER MODE enabled (failover request from '${this.server.core.describeClient(ctx.client)}')`)
     }
     if (replication.failoverState !== 'no-failover') return error("NOMASTERLINK Can't SYNC while failing over")
@@ -258,6 +260,22 @@ class MasterSideImpl implements MasterSide {
     for (const link of [...this.links.values()]) link.conn.close()
   }
 
+  // ---- FAILOVER -------------------------------------------------------------------
+
+  findReplica(host: string, port: number): FailoverCandidate | undefined {
+    const wanted = host.toLowerCase()
+    return this.failoverCandidates().find((r) => r.host.toLowerCase() === wanted && r.port === port)
+  }
+
+  failoverCandidates(): FailoverCandidate[] {
+    return [...this.links.values()].map((link) => ({
+      host: link.ip,
+      port: link.options.listeningPort,
+      online: link.state === 'online',
+      ackOffset: link.ackOffset,
+    }))
+  }
+
   // ---- REPLCONF -------------------------------------------------------------------
 
   replconfOption(ctx: CommandContext, option: string, value: Buffer): Reply | undefined {
@@ -314,6 +332,8 @@ class MasterSideImpl implements MasterSide {
     link.ackTimeMs = Date.now()
     if (link.startStreamOnAck && link.state === 'online') this.startStream(link)
     if (this.waiters.length > 0) this.serveWaiters()
+    // updateFailoverStatus runs after every event in Redis (beforeSleep); an ACK is the event that can complete the wait.
+    if (this.replication.failoverState === 'waiting-for-sync') this.replication.failover.scheduleUpdate()
   }
 
   // ---- WAIT -----------------------------------------------------------------------
@@ -361,7 +381,10 @@ class MasterSideImpl implements MasterSide {
     this.getackScheduled = true
     setImmediate(() => {
       this.getackScheduled = false
-      if (this.links.size > 0 && !this.replication.replica.isReplica) this.replication.feedCommand(['REPLCONF', 'GETACK', '*'])
+      // Not while FAILOVER holds the writes (beforeSleep skips it while clients are paused): the stream must stand still for the target to catch up.
+      if (this.links.size > 0 && !this.replication.replica.isReplica && this.replication.failoverState === 'no-failover') {
+        this.replication.feedCommand(['REPLCONF', 'GETACK', '*'])
+      }
     })
   }
 
@@ -456,7 +479,9 @@ class MasterSideImpl implements MasterSide {
     const isMaster = !replication.replica.isReplica
     // First, PING every repl-ping-replica-period seconds, in the stream (replicationFeedSlaves returns early on a replica).
     const period = Math.max(1, config.number('repl-ping-replica-period') || 10)
-    if (isMaster && this.links.size > 0 && this.cronLoops % period === 0) replication.feedCommand(['ping'])
+    // Not during a FAILOVER (manual_failover_in_progress): a ping would move the offset the target has to reach.
+    const failingOver = replication.failoverState !== 'no-failover'
+    if (isMaster && !failingOver && this.links.size > 0 && this.cronLoops % period === 0) replication.feedCommand(['ping'])
     this.cronLoops++
     // Then a newline to replicas still waiting for their snapshot (not counted in any offset).
     for (const link of this.links.values()) {

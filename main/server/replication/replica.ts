@@ -30,7 +30,7 @@ import type { Reply } from '../protocol/reply'
 import { NO_REPLY, OK, array, bulk, error, int, simple } from '../protocol/replies'
 import { inTransaction } from '../commands/transactions'
 import { encodeCommand } from './propagation'
-import { handshakeSteps, parsePsyncReply, pingReplyAcceptable, takeLine, type HandshakeStep } from './handshake'
+import { handshakeSteps, parsePsyncReply, pingReplyAcceptable, takeLine, type HandshakeStep, type PsyncOutcome } from './handshake'
 import { FileSink, MemorySink, SyncPayloadReceiver } from './sync-receiver'
 import { loadRdbInto } from '../persistence/rdb-load'
 import { limitsFromConfig } from '../persistence/value-bridge'
@@ -175,6 +175,14 @@ export class ReplicaLink implements ReplicaSide {
     this.setMaster(master.host, master.port)
     this.log.notice(`REPLICAOF ${master.host}:${master.port} enabled (user request from '${who}')`)
     return OK
+  }
+
+  follow(host: string, port: number): void {
+    this.setMaster(host, port)
+  }
+
+  promote(): void {
+    if (this.isReplica) this.unsetMaster()
   }
 
   /** replicationSetMaster: sub-replicas stay (they may PSYNC with us later); a master caches itself first. */
@@ -340,19 +348,34 @@ export class ReplicaLink implements ReplicaSide {
 
   private sendPsync(socket: Socket): void {
     const cached = this.cached
+    // A master handing over (FAILOVER) asks the target to take over in the same request.
+    const failover = this.replication.failoverState === 'failover-in-progress' ? ['FAILOVER'] : []
     if (cached) {
       const request = `${cached.replId}:${cached.reploff + 1}`
       this.log.notice(`Trying a partial resynchronization (request ${request}).`)
-      socket.write(encodeCommand(['PSYNC', cached.replId, String(cached.reploff + 1)]))
+      socket.write(encodeCommand(['PSYNC', cached.replId, String(cached.reploff + 1), ...failover]))
     } else {
       this.log.notice('Partial resynchronization not possible (no cached master)')
-      socket.write(encodeCommand(['PSYNC', '?', '-1']))
+      socket.write(encodeCommand(['PSYNC', '?', '-1', ...failover]))
     }
     this.state = 'receive-psync'
   }
 
   private onPsyncReply(line: string, socket: Socket): void {
     const outcome = parsePsyncReply(line)
+    const failingOver = this.replication.failoverState === 'failover-in-progress'
+    if (failingOver && outcome.kind !== 'full' && outcome.kind !== 'continue') {
+      // syncWithMaster: the target refused to take over; abortFailover makes us a master again.
+      this.log.warning(`Unexpected reply to PSYNC from master: ${line}`)
+      this.replication.failover.psyncAnswered(false)
+      return
+    }
+    this.handlePsyncOutcome(outcome, line, socket)
+    // Either kind of sync completes the hand-over (clearFailoverState): the held writes run now, and get READONLY.
+    if (failingOver) this.replication.failover.psyncAnswered(true)
+  }
+
+  private handlePsyncOutcome(outcome: PsyncOutcome, line: string, socket: Socket): void {
     switch (outcome.kind) {
       case 'full':
         this.log.notice(`Full resync from master: ${outcome.replId}:${outcome.offset}`)

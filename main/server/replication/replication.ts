@@ -36,6 +36,7 @@ import { ReplicationBacklog } from './backlog'
 import { StreamEncoder, encodeCommand, type ArgInput } from './propagation'
 import { createMasterSide } from './master'
 import { createReplicaSide } from './replica'
+import { Failover, type FailoverCandidate } from './failover'
 
 /** PSYNC's arguments; `failover` for `PSYNC <id> <offset> FAILOVER` (FAILOVER command, issue 6). */
 export interface PsyncRequest {
@@ -66,6 +67,10 @@ export interface MasterSide {
   sendToReplicas(bytes: Buffer): void
   /** Close every replica link (promotion, a new full sync upstream, REPLICAOF). */
   disconnectReplicas(): void
+  /** FAILOVER TO host port: the replica link announced as host:port (findReplica), in any state. */
+  findReplica(host: string, port: number): FailoverCandidate | undefined
+  /** FAILOVER without TO: every replica link, in the order they attached. */
+  failoverCandidates(): FailoverCandidate[]
   /** Replica links in any state (INFO connected_slaves counts those). */
   readonly replicaCount: number
   /** Bytes waiting in the replica links' output (held stream + socket queue): INFO memory mem_clients_slaves. */
@@ -86,6 +91,10 @@ export interface ReplicaSide {
   readonly isReplica: boolean
   /** REPLICAOF / SLAVEOF (argument checks done by the handler; `undefined` = NO ONE). */
   replicaof(ctx: CommandContext, master: { host: string; port: number } | undefined): Reply
+  /** replicationSetMaster for FAILOVER: follow the target (its PSYNC carries FAILOVER while failoverState is failover-in-progress). */
+  follow(host: string, port: number): void
+  /** replicationUnsetMaster without a user request (PSYNC FAILOVER received, or a failover aborted after the switch). */
+  promote(): void
   /** REPLCONF GETACK from our master: sends REPLCONF ACK <offset> on the link; NO_REPLY. */
   getack(ctx: CommandContext): Reply
   /** The `replicaof` directive at start-up (after the data was loaded from disk). */
@@ -132,8 +141,9 @@ export class Replication {
   /** Milliseconds since the epoch when the last replica left (repl-backlog-ttl counts from here). */
   noReplicasSince = Date.now()
   readonly stats: ReplicationStats = { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0, netReplInputBytes: 0, netReplOutputBytes: 0 }
-  /** master_failover_state (FAILOVER, issue 6). */
+  /** master_failover_state (FAILOVER, issue 6): written by `failover` only. */
   failoverState: 'no-failover' | 'waiting-for-sync' | 'failover-in-progress' = 'no-failover'
+  readonly failover: Failover
 
   readonly master: MasterSide
   readonly replica: ReplicaSide
@@ -143,6 +153,7 @@ export class Replication {
   constructor(readonly server: ServerContext) {
     this.master = createMasterSide(this)
     this.replica = createReplicaSide(this)
+    this.failover = new Failover(this)
   }
 
   // ---- ids (replication.c changeReplicationId / clearReplicationId2 / shiftReplicationId) ----
