@@ -16,6 +16,8 @@ import type {
   ReplicationGroup,
 } from '../../shared/types'
 import { ConsoleSession, type NodeAuth } from './console'
+import { FailoverManager } from './failover'
+import { autoFailoverRequest, failoverRunRequest, groupMasterId, optionalGroupMasterId } from './failover-validate'
 import { Fleet } from './fleet'
 import { offlineStatus, statusFromInfo } from './info'
 import { Monitor, type MonitorTarget, type PollResult } from './monitor'
@@ -355,6 +357,33 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     return linkedView(fleet.get(spec.id) ?? spec)
   }
 
+  const failover = new FailoverManager(
+    {
+      specs: () => fleet.list(),
+      spec: (id) => fleet.get(id),
+      processState: (spec) => processStateOf(spec),
+      lastSeenAt: (id) => statuses.get(id)?.updatedAt ?? 0,
+      auth: (spec) => authOf(spec),
+      storeReplicaOf(id, source) {
+        const current = fleet.get(id)
+        if (!current || current.kind !== 'local') return
+        const next: NodeSpec = { ...current, config: withoutReplicationDirectives(current.config) }
+        if (source) next.replicaOf = source
+        else delete next.replicaOf
+        fleet.update(next)
+        changed()
+      },
+      async refresh(ids) {
+        await Promise.all(ids.map((id) => monitor.pollFresh(id)))
+        changed()
+      },
+    },
+    options.dataDir,
+  )
+  failover.on('progress', (record) => {
+    if (!closed) events.emit('failover.progress', record)
+  })
+
   const handlers: { [M in ApiMethod]: (params: unknown) => Promise<ApiResult<M>> } = {
     async 'fleet.list'() {
       return list()
@@ -390,6 +419,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
         syncRates.forget(spec.id)
         processes.get(spec.id)?.removeAllListeners()
         processes.delete(spec.id)
+        failover.forgetNode(spec.id)
         fleet.remove(spec.id)
         startErrors.delete(spec.id)
         changed()
@@ -438,11 +468,13 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       const req = replicaOfRequest(params)
       const spec = mustGet(req.id)
       const { source, master } = resolveSource(req)
+      failover.forgetNode(spec.id)
       return withNodeLock(spec.id, () => pointAt(fleet.get(spec.id) ?? spec, source, master))
     },
 
     async 'replication.detach'(params) {
       const spec = mustGet(nodeId(params, 'replication.detach'))
+      failover.forgetNode(spec.id)
       return withNodeLock(spec.id, async () => {
         if (spec.kind === 'external' && !answers(spec)) throw new ApiError(`node "${spec.name}" does not answer`)
         if (answers(spec)) await onNode(spec, ['REPLICAOF', 'NO', 'ONE'])
@@ -502,14 +534,51 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       return linkedView(spec)
     },
 
-    // Failover (issue 6): being written; the contract is in shared/api.ts.
-    'node.kill': async () => notYet('node.kill'),
-    'node.restart': async () => notYet('node.restart'),
-    'failover.plan': async () => notYet('failover.plan'),
-    'failover.run': async () => notYet('failover.run'),
-    'failover.timeline': async () => [],
-    'failover.getAuto': async () => notYet('failover.getAuto'),
-    'failover.setAuto': async () => notYet('failover.setAuto'),
+    async 'node.kill'(params) {
+      const spec = mustGet(nodeId(params, 'node.kill'))
+      if (spec.kind !== 'local') throw new ApiError(`node "${spec.name}" is external: Tandem does not kill it`)
+      return withNodeLock(spec.id, async () => {
+        const proc = processes.get(spec.id)
+        if (!proc || (proc.state !== 'running' && proc.state !== 'starting')) throw new ApiError(`node "${spec.name}" is not running`)
+        consoles.get(spec.id)?.close()
+        consoles.delete(spec.id)
+        await proc.crash()
+        changed()
+        return view(fleet.get(spec.id) ?? spec)
+      })
+    },
+
+    async 'node.restart'(params) {
+      const spec = mustGet(nodeId(params, 'node.restart'))
+      if (spec.kind !== 'local') throw new ApiError(`node "${spec.name}" is external: Tandem does not restart it`)
+      return withNodeLock(spec.id, async () => {
+        await stopNode(spec, false)
+        // The spec as stored now: a failover may have made it a replica of the new master while it was down.
+        return startNode(fleet.get(spec.id) ?? spec)
+      })
+    },
+
+    async 'failover.plan'(params) {
+      return failover.plan(groupMasterId(params, 'failover.plan'))
+    },
+
+    async 'failover.run'(params) {
+      return failover.run(failoverRunRequest(params))
+    },
+
+    async 'failover.timeline'(params) {
+      return failover.timeline(optionalGroupMasterId(params, 'failover.timeline'))
+    },
+
+    async 'failover.getAuto'(params) {
+      const id = groupMasterId(params, 'failover.getAuto')
+      mustGet(id)
+      return failover.getAuto(id)
+    },
+
+    async 'failover.setAuto'(params) {
+      return failover.setAuto(autoFailoverRequest(params))
+    },
 
     async 'console.exec'(params): Promise<ConsoleReply> {
       const { id, argv } = consoleArgs(params)
@@ -564,6 +633,8 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       if (closed) return
       closed = true
       if (changeTimer) clearTimeout(changeTimer)
+      // First: stopping the nodes below must not look like masters failing.
+      failover.stop()
       monitor.stop()
       for (const session of consoles.values()) session.close()
       await Promise.all([...processes.values()].map((p) => p.stop().catch(() => {})))
@@ -572,10 +643,6 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       for (const p of processes.values()) p.killNow()
     },
   }
-}
-
-function notYet(method: string): never {
-  throw new ApiError(`${method} is not available yet`)
 }
 
 /** A node's extra config without what its replicaOf now decides (so a detach does not come back from an old `replicaof`). */

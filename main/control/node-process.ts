@@ -193,6 +193,17 @@ export class NodeProcess extends EventEmitter<NodeProcessEvents> {
     }
   }
 
+  /**
+   * SIGKILL as a crash would end it (the "Kill" action, to try failover): the
+   * exit is reported as 'crashed', and restart-on-crash applies.
+   */
+  async crash(): Promise<void> {
+    const child = this.child
+    if (!child || (this._state !== 'running' && this._state !== 'starting')) return
+    child.kill(true)
+    await this.exitPromise
+  }
+
   /** Synchronous kill for the exit path. */
   killNow(): void {
     this.clearRestartTimer()
