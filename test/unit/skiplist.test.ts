@@ -146,6 +146,27 @@ describe('SkipList', () => {
     expect(contents(list)).toEqual(Array.from({ length: n }, (_, i) => [`m${i}`, i]))
   })
 
+  it('gives the slab back once a big set has shrunk to a quarter, keeping order, ranks and scores', () => {
+    const list = new SkipList()
+    const n = 30_000
+    for (let i = 0; i < n; i++) list.insert(i / 2, `m${i}`)
+    const grown = list.footprint.slots
+    const kept: [string, number][] = []
+    for (let i = 0; i < n; i++) {
+      if (i % 16 === 0) kept.push([`m${i}`, i / 2])
+      else expect(list.delete(i / 2, `m${i}`)).toBe(true)
+    }
+    const shrunk = list.footprint
+    expect(shrunk.slots).toBeLessThan(grown * 0.3)
+    expect(shrunk.members).toBeLessThan(n * 0.3)
+    expect(contents(list)).toEqual(kept)
+    // Still a working list afterwards.
+    list.insert(0.25, 'new')
+    expect(list.rank(0.25, 'new')).toBe(2)
+    expect(list.delete(0, 'm0')).toBe(true)
+    expect(contents(list)[0]).toEqual(['new', 0.25])
+  })
+
   it('stays consistent with a sorted array under random inserts, deletes and updates', () => {
     fc.assert(
       fc.property(

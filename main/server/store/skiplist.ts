@@ -42,6 +42,8 @@ const HEIGHT_MASK = (1 << HEIGHT_BITS) - 1
 /** Member indexes share an int32 with the height; a JS Map (the zset's dictionary) holds at most 2^24 entries anyway. */
 const MAX_MEMBER_INDEX = 2 ** (31 - HEIGHT_BITS) - 1
 const INITIAL_SLOTS = 64
+/** Slabs smaller than this are never compacted (not worth a copy). */
+const COMPACT_MIN_SLOTS = 1 << 16
 
 /** zrangespec: a score interval, each end inclusive or exclusive. */
 export interface ScoreRange {
@@ -117,9 +119,11 @@ export class SkipList {
   /** Slots handed out so far (the slab's high-water mark). */
   private used = 2 + SKIPLIST_MAXLEVEL
   /** Per height, the first freed chunk of that height (linked through their backward field). */
-  private readonly freeChunks = new Int32Array(SKIPLIST_MAXLEVEL + 1)
-  private readonly members: string[] = []
-  private readonly freeMembers: number[] = []
+  private freeChunks = new Int32Array(SKIPLIST_MAXLEVEL + 1)
+  private members: string[] = []
+  private freeMembers: number[] = []
+  /** Slots held by linked nodes (the header excluded): what a compacted slab would need. */
+  private liveSlots = 0
 
   constructor() {
     this.i32[3] = SKIPLIST_MAXLEVEL
@@ -169,9 +173,9 @@ export class SkipList {
     return this.i32[4]
   }
 
-  /** Slab slots in use and member slots, for tests that check freed chunks are reused. */
-  get footprint(): { slots: number; members: number } {
-    return { slots: this.used, members: this.members.length }
+  /** Slab slots handed out, slots of linked nodes, member slots: for tests of reuse and compaction. */
+  get footprint(): { slots: number; live: number; members: number } {
+    return { slots: this.used, live: this.liveSlots, members: this.members.length }
   }
 
   // ---- chunk allocation ----------------------------------------------------
@@ -195,6 +199,7 @@ export class SkipList {
       this.members[index] = member
     }
     this.i32[2 * node + 3] = (index << HEIGHT_BITS) | height
+    this.liveSlots += 2 + height
     return node
   }
 
@@ -207,6 +212,33 @@ export class SkipList {
     this.freeMembers.push(index)
     i32[2 * node + 2] = this.freeChunks[height]
     this.freeChunks[height] = node
+    this.liveSlots -= 2 + height
+  }
+
+  /**
+   * Freed chunks are only reused, never returned; once a big set has shrunk
+   * to a quarter of its slab, the nodes are copied into a slab of their size
+   * (in order, keeping their heights), as Redis would have freed the nodes.
+   * Amortised O(1) per delete: it takes that many deletes to get here.
+   */
+  private compactIfSparse(): void {
+    if (this.used < COMPACT_MIN_SLOTS || this.liveSlots * 4 > this.used) return
+    const nodes: { member: string; score: number; height: number }[] = []
+    for (let x = this.first; x !== NO_NODE; x = this.nextOf(x)) nodes.push({ member: this.memberOf(x), score: this.f64[x], height: this.heightOf(x) })
+    let capacity = INITIAL_SLOTS
+    while (capacity < 2 + SKIPLIST_MAXLEVEL + this.liveSlots * 2) capacity *= 2
+    this.f64 = new Float64Array(capacity)
+    this.i32 = new Int32Array(this.f64.buffer)
+    this.i32[3] = SKIPLIST_MAXLEVEL
+    this.used = 2 + SKIPLIST_MAXLEVEL
+    this.freeChunks = new Int32Array(SKIPLIST_MAXLEVEL + 1)
+    this.members = []
+    this.freeMembers = []
+    this.liveSlots = 0
+    this.tail = NO_NODE
+    this.length = 0
+    this.level = 1
+    for (const n of nodes) this.link(n.score, n.member, NO_NODE, n.height)
   }
 
   private grow(slots: number): void {
@@ -226,7 +258,7 @@ export class SkipList {
   }
 
   /** zslInsert's body; `reuse` is a node unlinked by updateScore, re-linked with its own level as Redis does. */
-  private link(score: number, member: string, reuse: SkipNode): SkipNode {
+  private link(score: number, member: string, reuse: SkipNode, height = 0): SkipNode {
     const update = scratchUpdate
     const rank = scratchRank
     const f64 = this.f64
@@ -247,7 +279,7 @@ export class SkipList {
       rank[i] = r
       update[i] = x
     }
-    const level = reuse === NO_NODE ? this.randomLevel() : i32[2 * reuse + 3] & HEIGHT_MASK
+    const level = reuse !== NO_NODE ? i32[2 * reuse + 3] & HEIGHT_MASK : height !== 0 ? height : this.randomLevel()
     if (level > this.level) {
       for (let i = this.level; i < level; i++) {
         rank[i] = 0
@@ -304,6 +336,7 @@ export class SkipList {
     if (target === NO_NODE || this.f64[target] !== score || this.memberOf(target) !== member) return false
     this.unlink(target, scratchUpdate)
     this.release(target)
+    this.compactIfSparse()
     return true
   }
 
