@@ -105,3 +105,15 @@ export async function loadKeys(port: number, count: number, valueBytes = 64): Pr
     client.disconnect()
   }
 }
+
+/** The node's entry in the topology tree (its own item, holding its replicas' items). */
+export function topologyNode(scope: Page | Locator, name: string): Locator {
+  return scope.locator(`[data-testid="topology-node"][data-node-name="${name}"]`)
+}
+
+/** A full-page screenshot kept under artifacts/e2e/. */
+export async function saveScreenshot(page: Page, fileName: string): Promise<void> {
+  const { mkdirSync } = await import('node:fs')
+  mkdirSync(ARTIFACTS, { recursive: true })
+  await page.screenshot({ path: join(ARTIFACTS, fileName), fullPage: true })
+}
