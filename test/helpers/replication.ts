@@ -97,10 +97,11 @@ export class Fixture {
   }
 
   async cleanup(): Promise<void> {
-    for (const w of this.writers.splice(0)) await w.stop().catch(() => 0)
+    // Stopped servers first get SIGCONT, so nothing below waits on a frozen process.
+    for (const s of this.servers) if (s.process.pid) resume(s.process.pid)
+    for (const w of this.writers.splice(0)) await withTimeout(w.stop(), 5_000, 'writer did not stop').catch(() => 0)
     for (const c of this.clients.splice(0)) c.disconnect()
     for (const p of this.proxies.splice(0)) p.close()
-    for (const s of this.servers) if (s.process.pid) resume(s.process.pid)
     await Promise.all(this.servers.splice(0).map((s) => s.stop()))
     for (const pid of this.pids.splice(0)) {
       try {

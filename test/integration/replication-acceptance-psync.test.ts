@@ -18,6 +18,8 @@ import {
   Fixture,
   PAIRS,
   info,
+  resume,
+  suspend,
   loadBulk,
   populateEveryType,
   waitExit,
@@ -169,5 +171,48 @@ describe('a chain survives a cut of its upper link: the middle resumes partially
       expect(bi.master_replid).toBe(t.master_replid)
       expect(bi.master_repl_offset).toBe(t.master_repl_offset)
     }, 45_000)
+  }
+})
+
+describe('repl-timeout: a silent peer is dropped, and the link resumes partially once it is back', () => {
+  for (const pair of PAIRS) {
+    it(`${pairName(pair)}: master stopped (SIGSTOP) → the replica declares the link down`, async () => {
+      const master = await fx.start(pair.master)
+      const m = master.client
+      await populateEveryType(m)
+      const replica = await fx.startReplica(pair.replica, master.port, ['--repl-timeout', '2'])
+      await waitForSameData(m, [replica.client])
+
+      suspend(master.pid)
+      const stoppedAt = Date.now()
+      await waitUntil('the replica to time its master out', async () => (await info(replica.client, 'replication')).master_link_status === 'down')
+      expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(1_500)
+      resume(master.pid)
+
+      await m.set('after', 'timeout')
+      await waitForSameData(m, [replica.client])
+      expect(await replica.client.get('after')).toBe('timeout')
+      expect(syncCounters(await info(m, 'stats'))).toEqual({ full: 1, partialOk: 1 })
+    }, 40_000)
+
+    it(`${pairName(pair)}: replica stopped (SIGSTOP) → the master drops it`, async () => {
+      const master = await fx.start(pair.master, ['--repl-timeout', '2'])
+      const m = master.client
+      await populateEveryType(m)
+      const replica = await fx.startReplica(pair.replica, master.port)
+      await waitForSameData(m, [replica.client])
+
+      suspend(replica.pid)
+      const stoppedAt = Date.now()
+      await waitUntil('the master to time its replica out', async () => (await info(m, 'replication')).connected_slaves === '0')
+      expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(1_500)
+      expect(master.server.output()).toMatch(/Disconnecting timedout replica/)
+      await m.set('after', 'timeout')
+      resume(replica.pid)
+
+      await waitForSameData(m, [replica.client])
+      expect(await replica.client.get('after')).toBe('timeout')
+      expect(syncCounters(await info(m, 'stats'))).toEqual({ full: 1, partialOk: 1 })
+    }, 40_000)
   }
 })
