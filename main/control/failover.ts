@@ -348,33 +348,38 @@ export class FailoverManager extends EventEmitter<FailoverEvents> {
   }
 
   /**
-   * Waits until each node's link to the new master is up, then reads the new
-   * master's sync counters: the growth of sync_partial_ok vs sync_full says how
-   * they resynchronised (per node when one kind only grew).
+   * Waits until every node's link to the new master is up and the new
+   * master's sync counters have grown once per node (a sub-replica's link may
+   * still look up for a moment before it notices the promotion), then says
+   * how they resynchronised: partial when sync_full did not grow, full when
+   * sync_partial_ok did not, "unknown" per node when both did.
    */
   private async watchResyncs(record: FailoverRecord, master: NodeSpec, nodes: readonly NodeSpec[], before: { full: number; partial: number }): Promise<void> {
     if (nodes.length === 0) return
     const deadline = Date.now() + RESYNC_WATCH_MS
-    const pending = new Map(nodes.map((n) => [n.id, n]))
-    let counted = { ...before }
-    while (pending.size > 0 && Date.now() < deadline) {
-      for (const node of [...pending.values()]) {
+    const linked = new Set<string>()
+    let now = before
+    for (;;) {
+      for (const node of nodes) {
+        if (linked.has(node.id)) continue
         const f = await this.info(node, 'replication', 500)
-        const linked = f?.role === 'slave' && f.master_link_status === 'up' && addressKey(f.master_host ?? '', Number(f.master_port)) === addressKey(master.host, master.port)
-        if (!linked) continue
-        pending.delete(node.id)
-        const now = await this.syncCounters(master)
-        const full = now.full - counted.full
-        const partial = now.partial - counted.partial
-        counted = now
-        const kind: FailoverStep['resync'] = full === 0 && partial > 0 ? 'partial' : full > 0 && partial === 0 ? 'full' : 'unknown'
-        const words = kind === 'partial' ? 'partial resync (PSYNC +CONTINUE)' : kind === 'full' ? 'FULL resync' : `resync (new master counted ${partial} partial, ${full} full)`
-        this.step(record, 'resync', `${node.name} streams from ${master.name}: ${words}`, { nodeId: node.id, resync: kind })
+        if (f?.role === 'slave' && f.master_link_status === 'up' && addressKey(f.master_host ?? '', Number(f.master_port)) === addressKey(master.host, master.port)) linked.add(node.id)
       }
-      if (pending.size > 0) await sleep(50)
+      now = await this.syncCounters(master)
+      const syncs = now.full - before.full + (now.partial - before.partial)
+      if ((linked.size === nodes.length && syncs >= nodes.length) || Date.now() > deadline) break
+      await sleep(50)
     }
-    for (const node of pending.values()) {
-      this.step(record, 'resync', `${node.name} not linked to ${master.name} within ${RESYNC_WATCH_MS / 1000} s (still syncing, or down)`, { nodeId: node.id, resync: 'unknown' })
+    const full = now.full - before.full
+    const partial = now.partial - before.partial
+    const kind: FailoverStep['resync'] = full === 0 && partial > 0 ? 'partial' : full > 0 && partial === 0 ? 'full' : 'unknown'
+    for (const node of nodes) {
+      if (!linked.has(node.id)) {
+        this.step(record, 'resync', `${node.name} not linked to ${master.name} within ${RESYNC_WATCH_MS / 1000} s (still syncing, or down)`, { nodeId: node.id, resync: 'unknown' })
+        continue
+      }
+      const words = kind === 'partial' ? 'partial resync (PSYNC +CONTINUE)' : kind === 'full' ? 'FULL resync' : `resync (the new master counted ${partial} partial and ${full} full for ${nodes.length} nodes)`
+      this.step(record, 'resync', `${node.name} streams from ${master.name}: ${words}`, { nodeId: node.id, resync: kind })
     }
   }
 
