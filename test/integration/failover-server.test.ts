@@ -304,8 +304,18 @@ describe('coordinated FAILOVER under a WAIT 1 writer: no acknowledged write lost
       const masterBefore = await stats(m)
       const targetBefore = await stats(target.client)
 
+      // The target falls behind (WAIT 1 is answered by the other replica meanwhile): FAILOVER must wait for it to catch up.
+      suspend(target.pid)
       const admin = fx.client(master.port)
-      expect(await admin.call('FAILOVER', 'TO', HOST, String(target.port))).toBe('OK')
+      try {
+        const ackedBefore = writer.acked.size
+        await waitUntil('writes acknowledged by the other replica alone', async () => writer.acked.size >= ackedBefore + 20)
+        expect(await admin.call('FAILOVER', 'TO', HOST, String(target.port))).toBe('OK')
+        await sleep(300)
+        expect(await failoverState(m)).toBe('waiting-for-sync')
+      } finally {
+        resume(target.pid)
+      }
       await waitUntil(
         'roles swapped',
         async () => (await role(target.client)) === 'master' && (await role(m)) === 'slave' && (await failoverState(m)) === 'no-failover',
