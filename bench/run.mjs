@@ -17,6 +17,7 @@ import { ZSET_KEY, loadMillionMemberZset } from './zset-load.mjs'
 import { bgsaveWorkload } from './bgsave.mjs'
 import { fullSyncWorkload } from './replication-sync.mjs'
 import { replicaLagWorkload } from './replication-lag.mjs'
+import { failoverWorkload } from './failover.mjs'
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const RESULTS_FILE = join(REPO_ROOT, 'bench', 'results', 'latest.json')
@@ -45,6 +46,8 @@ export const WORKLOADS = [
   // the replica's lag in bytes and ms under a 10 s redis-benchmark SET load (target p99 within 2x).
   { name: 'replication full sync 1M keys', tests: 'full sync 1M keys', requests: 1, clients: 1, pipeline: 1, run: fullSyncWorkload },
   { name: 'replication lag', tests: 'replica lag', requests: 1, clients: 50, pipeline: 1, run: replicaLagWorkload },
+  // Issue 6: time from failover.run to the new master's first accepted write, coordinated and after a SIGKILL, 20 runs each (median, max).
+  { name: 'failover', tests: 'failover to writable', requests: 20, clients: 1, pipeline: 1, run: failoverWorkload },
 ]
 
 function parseOptions(argv) {

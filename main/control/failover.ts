@@ -222,6 +222,8 @@ export class FailoverManager extends EventEmitter<FailoverEvents> {
       if (chosenId === undefined) throw new ApiError(plan.reason)
       const chosen = this.mustSpec(chosenId)
       record.newMasterId = chosen.id
+      // This failover decides for every node it touches: an older fence must not point them back at a former master.
+      for (const id of [chosen.id, ...plan.repointIds]) this.store.fences.delete(id)
       this.step(record, 'choice', req.candidateId !== undefined && req.candidateId !== plan.chosenId ? `${chosen.name} chosen by the user` : plan.reason, { nodeId: chosen.id })
       const before = await this.syncCounters(chosen)
       const followers = await this.followersOf(chosen.id)
@@ -426,8 +428,9 @@ export class FailoverManager extends EventEmitter<FailoverEvents> {
     if (this.ticking) return
     this.ticking = true
     try {
-      await this.checkFences()
-      await this.checkAuto()
+      // Never while a failover moves nodes: it would act on a half-changed group.
+      if (!this.busy) await this.checkFences()
+      if (!this.busy) await this.checkAuto()
     } catch {
       // Next tick tries again: a background check must never throw.
     } finally {
@@ -445,9 +448,11 @@ export class FailoverManager extends EventEmitter<FailoverEvents> {
         continue
       }
       const f = await this.info(node, 'replication', 500)
-      if (!f) continue
+      if (!f || this.busy) continue
       const record = this.store.records.find((r) => r.id === fence.recordId)
       if (f.role === 'master') {
+        // Only towards a master that is one: never make two nodes follow each other.
+        if ((await this.info(master, 'replication', 500))?.role !== 'master') continue
         const reply = await this.exec(node, ['REPLICAOF', master.host, String(master.port)])
         if (reply.type === 'error') continue
         if (record) this.step(record, 'old-master', `${node.name} answered again as a master: REPLICAOF ${master.host} ${master.port} sent`, { nodeId: node.id })
