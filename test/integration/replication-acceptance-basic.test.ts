@@ -283,3 +283,28 @@ describe('min-replicas-to-write refuses writes while the replicas are gone', () 
     }, 40_000)
   }
 })
+
+describe('a replica whose master is gone serves stale data, or refuses as replica-serve-stale-data says', () => {
+  for (const pair of PAIRS) {
+    it(pairName(pair), async () => {
+      const master = await fx.start(pair.master)
+      const stale = await fx.startReplica(pair.replica, master.port)
+      const strict = await fx.startReplica(pair.replica, master.port, ['--replica-serve-stale-data', 'no'])
+      await master.client.set('k', 'v')
+      await waitForSameData(master.client, [stale.client, strict.client])
+
+      await kill9(master)
+      await waitUntil('both replicas to see the link down', async () => {
+        const [a, b] = await Promise.all([info(stale.client, 'replication'), info(strict.client, 'replication')])
+        return a.master_link_status === 'down' && b.master_link_status === 'down'
+      })
+      expect(await stale.client.get('k')).toBe('v')
+      expect(await rawReply(strict.port, '*2\r\n$3\r\nGET\r\n$1\r\nk\r\n')).toBe(
+        "-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n",
+      )
+      // INFO stays available for monitoring; PING is refused too in 7.0 (it is not flagged stale-ok).
+      expect((await info(strict.client, 'replication')).master_link_status).toBe('down')
+      expect(await rawReply(strict.port, '*1\r\n$4\r\nPING\r\n')).toMatch(/^-MASTERDOWN /)
+    }, 30_000)
+  }
+})
