@@ -293,7 +293,13 @@ export interface RdbReadHandlers {
   onSelectDb?(index: number): void
   onResizeDb?(size: number, expiresSize: number): void
   /** One key of the current database; expireAtMs is absolute unix ms, undefined without a TTL. */
-  onKey(db: number, key: Buffer, value: PortableValue, expireAtMs: number | undefined): void
+  onKey?(db: number, key: Buffer, value: PortableValue, expireAtMs: number | undefined): void
+  /**
+   * Instead of onKey, for a loader that keys by latin1 text (the keyspace's
+   * form): the key is decoded straight from the file bytes, without a Buffer
+   * per key. When given, onKey is not called.
+   */
+  onKeyText?(db: number, key: string, value: PortableValue, expireAtMs: number | undefined): void
   /** A key whose value was empty (skipped, as rdbLoadRio does with a warning). */
   onEmptyKey?(db: number, key: Buffer): void
 }
@@ -338,6 +344,7 @@ export function readRdb(bytes: Buffer, handlers: RdbReadHandlers, options: RdbRe
 
   let db = 0
   let expireAt: number | undefined
+  const onKeyText = handlers.onKeyText
   try {
     for (;;) {
       recordStart = r.pos
@@ -349,7 +356,7 @@ export function readRdb(bytes: Buffer, handlers: RdbReadHandlers, options: RdbRe
         }
         case RDB_OPCODE.EXPIRETIME_MS: {
           // Written little-endian from v9; host order (x86: little-endian) before.
-          expireAt = Number(r.bytes(8).readBigInt64LE(0))
+          expireAt = readInt64LE(r)
           continue
         }
         case RDB_OPCODE.FREQ:
@@ -387,7 +394,14 @@ export function readRdb(bytes: Buffer, handlers: RdbReadHandlers, options: RdbRe
           break
       }
       if (!isObjectType(type)) fail(`unknown RDB object type ${type}`)
-      const key = r.string()
+      if (onKeyText !== undefined && type === RDB_TYPE.STRING) {
+        // The bulk of a big dump: key text and value bytes straight from the image.
+        const key = readKeyText(r)
+        onKeyText(db, key, { type: 'string', value: readStringBytes(r) }, expireAt)
+        expireAt = undefined
+        continue
+      }
+      const key = onKeyText !== undefined ? Buffer.from(readKeyText(r), 'latin1') : r.string()
       if (MODULE_TYPES.has(type)) fail(`key '${printable(key)}' holds a module value, but tandem-server has no modules`)
       if (STREAM_TYPES.has(type)) fail(`key '${printable(key)}' holds a stream, which tandem-server does not support yet`)
       let value: PortableValue | null = null
@@ -397,7 +411,8 @@ export function readRdb(bytes: Buffer, handlers: RdbReadHandlers, options: RdbRe
         if (!(e instanceof RdbFormatError && e.message === 'empty key')) throw e
       }
       if (value === null) handlers.onEmptyKey?.(db, key)
-      else handlers.onKey(db, key, value, expireAt)
+      else if (onKeyText !== undefined) onKeyText(db, key.toString('latin1'), value, expireAt)
+      else handlers.onKey?.(db, key, value, expireAt)
       expireAt = undefined
     }
   } catch (e) {
@@ -410,6 +425,60 @@ export function readRdb(bytes: Buffer, handlers: RdbReadHandlers, options: RdbRe
     }
     throw e
   }
+}
+
+/** The 6- or 14-bit plain length at `at` (nearly every key and small value has one), or -1 for anything else. */
+function shortLength(buf: Buffer, at: number): number {
+  if (at >= buf.length) return -1
+  const first = buf[at]
+  if (first < 0x40) return first
+  if (first < 0x80 && at + 1 < buf.length) return ((first & 0x3f) << 8) | buf[at + 1]
+  return -1
+}
+
+/** A key as latin1 text (one char per byte), decoded from the image without an intermediate Buffer. */
+function readKeyText(r: RdbReader): string {
+  const buf = r.buf
+  const at = r.pos
+  const length = shortLength(buf, at)
+  if (length >= 0) {
+    const start = at + (buf[at] < 0x40 ? 1 : 2)
+    const end = start + length
+    if (end <= buf.length) {
+      r.pos = end
+      return buf.toString('latin1', start, end)
+    }
+  }
+  // Integer and LZF encodings, long keys, and truncation errors.
+  return r.string().toString('latin1')
+}
+
+/** Copies below this size are a byte loop: cheaper than Buffer#copy's argument handling. */
+const SMALL_COPY = 64
+
+/** rdbGenericLoadStringObject for a value: its own copy of the bytes (a value must not pin the file image). */
+function readStringBytes(r: RdbReader): Buffer {
+  const buf = r.buf
+  const at = r.pos
+  const length = shortLength(buf, at)
+  if (length >= 0) {
+    const start = at + (buf[at] < 0x40 ? 1 : 2)
+    const end = start + length
+    if (end <= buf.length) {
+      r.pos = end
+      const out = Buffer.allocUnsafe(length)
+      if (length < SMALL_COPY) for (let i = 0; i < length; i++) out[i] = buf[start + i]
+      else buf.copy(out, 0, start, end)
+      return out
+    }
+  }
+  return r.string()
+}
+
+/** A little-endian int64 as a number, rounded as Number(BigInt) would (one rounding of the exact sum). */
+function readInt64LE(r: RdbReader): number {
+  const b = r.bytes(8)
+  return b.readInt32LE(4) * 4294967296 + b.readUInt32LE(0)
 }
 
 function finishEof(bytes: Buffer, r: RdbReader, version: number, file: string): RdbReadResult {

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs'
 import type { Logger, ServerContext } from '../context'
 import type { Database } from '../store/database'
+import type { StringValue } from '../store/values'
 import { RdbFormatError } from './rdb-format'
 import { RdbLoadError, readRdb, type RdbReadResult } from './rdb-file'
 import { DEFAULT_LIMITS, type EncodingLimits } from './rdb-value'
@@ -38,6 +39,9 @@ export function loadRdbInto(bytes: Buffer, databases: readonly Database[], optio
   const aux = new Map<string, string>()
   let keysLoaded = 0
   let keysExpired = 0
+  // Keys before any SELECTDB belong to database 0.
+  let current = databases[0]
+  current.beginBulkLoad(0, 0)
   const result = readRdb(
     bytes,
     {
@@ -59,20 +63,23 @@ export function loadRdbInto(bytes: Buffer, databases: readonly Database[], optio
             `FATAL: Data file was created with a Redis server configured to handle more than ${databases.length} databases`,
           )
         }
+        current = databases[index]
+        current.beginBulkLoad(0, 0)
       },
-      onKey(dbIndex, key, portable, expireAt) {
+      onResizeDb(size, expiresSize) {
+        // dictExpand on RESIZEDB, bounded by what the rest of the image could hold (a key takes at least 3 bytes).
+        const bound = Math.floor(bytes.length / 3)
+        current.beginBulkLoad(Math.min(size, bound), Math.min(expiresSize, bound))
+      },
+      onKeyText(dbIndex, k, portable, expireAt) {
         if (options.dropExpired && expireAt !== undefined && expireAt < options.now) {
           keysExpired++
           return
         }
-        const db = databases[dbIndex]
-        // The keyspace's own key form, made once: each Buffer → string conversion is a new string to hash.
-        const k = key.toString('latin1')
-        if (db.peek(k) !== undefined) throw new RdbFormatError(`duplicate key '${k}' in database ${dbIndex}`)
-        const value = fromPortable(portable, limits)
+        // Strings (nearly every key of a big dump) are stored as the reader made them: a fresh object nobody else holds.
+        const value = portable.type === 'string' ? (portable as StringValue) : fromPortable(portable, limits)
         if (value === null) throw new RdbFormatError(`value of type ${portable.type} cannot be stored`)
-        db.set(k, value)
-        if (expireAt !== undefined) db.setExpire(k, expireAt)
+        if (!current.loadKey(k, value, expireAt)) throw new RdbFormatError(`duplicate key '${k}' in database ${dbIndex}`)
         keysLoaded++
       },
       onEmptyKey(dbIndex, key) {

@@ -178,6 +178,53 @@ export class Database {
   }
 
   /**
+   * Before a bulk load (an RDB: RESIZEDB's hints): size the key and expire
+   * tables for what is coming, as rdbLoad's dictExpand, and let the memory
+   * table share one access state among the loaded keys.
+   */
+  beginBulkLoad(expectedKeys: number, expectedExpires: number): void {
+    this.keyTable.reserve(expectedKeys)
+    this.expireTable.reserve(expectedExpires)
+    this.keyMemory.beginBulkLoad()
+  }
+
+  /**
+   * dbAddRDBLoad: store a key read from an RDB, with its absolute expire time
+   * (ms) or undefined. The same effects as set() + setExpire() on a key that
+   * did not exist — snapshot guard, scan tables, memory charge, TTL
+   * bookkeeping, modification listeners — without the lookups and checks a
+   * load does not need (no expiry of the key being added, no TTL to drop): a
+   * million-key full sync or start-up goes through here.
+   *
+   * False when the key was already stored: it then holds `value` (and the
+   * given TTL) like a set() would; a loader treats that as a corrupt file.
+   */
+  loadKey(k: string, value: RedisValue, expireAt: number | undefined): boolean {
+    if (this.writeGuards.length !== 0) this.guard(k)
+    const dict = this.dict
+    const before = dict.size
+    dict.set(k, value)
+    const added = dict.size !== before
+    if (added) {
+      this.keyTable.add(k)
+      this.keyMemory.loaded(k, value)
+    } else {
+      this.dropExpire(k)
+      this.keyMemory.written(k, value)
+    }
+    // Listeners hear the key before its TTL is set, as after set() then setExpire().
+    this.version++
+    const listeners = this.modifiedListeners
+    for (let i = 0; i < listeners.length; i++) listeners[i](this, k)
+    if (expireAt !== undefined) {
+      // A key that was just added has no TTL yet: no lookup of the previous one.
+      if (added) this.addExpire(k, expireAt)
+      else this.setExpire(k, expireAt)
+    }
+    return added
+  }
+
+  /**
    * Replace the value of an existing key in place, keeping its TTL (APPEND,
    * INCR, SETRANGE…). The caller signals the modification when it is done.
    */
@@ -257,6 +304,14 @@ export class Database {
     const previous = this.expires.get(k)
     if (previous === undefined) this.expireTable.add(k)
     else this.expireSum -= previous - this.epochBase
+    this.expires.set(k, at)
+    this.expireSum += at - this.epochBase
+    if (at < this.earliestExpire) this.earliestExpire = at
+  }
+
+  /** setExpire's bookkeeping for a key known to exist and to have no TTL yet. */
+  private addExpire(k: string, at: number): void {
+    this.expireTable.add(k)
     this.expires.set(k, at)
     this.expireSum += at - this.epochBase
     if (at < this.earliestExpire) this.earliestExpire = at

@@ -44,10 +44,20 @@ const EMBSTR_LIMIT = 44
 
 /** string2ll's acceptance: what tryObjectEncoding turns into an OBJ_ENCODING_INT. */
 function isIntEncodable(bytes: Buffer): boolean {
-  if (bytes.length === 0 || bytes.length > 20) return false
-  const text = bytes.toString('latin1')
-  if (!/^(0|-?[1-9][0-9]*)$/.test(text)) return false
-  const n = BigInt(text)
+  const length = bytes.length
+  if (length === 0 || length > 20) return false
+  // Byte checks first: every key's value is measured on each write and a whole RDB load, so no string/regex/BigInt for non-numbers.
+  const negative = bytes[0] === 0x2d
+  const start = negative ? 1 : 0
+  if (start === length) return false
+  if (bytes[start] === 0x30) return length === 1
+  for (let i = start; i < length; i++) {
+    const c = bytes[i]
+    if (c < 0x30 || c > 0x39) return false
+  }
+  // Up to 18 digits always fit in int64; only 19-digit magnitudes need the exact bound.
+  if (length - start < 19) return true
+  const n = BigInt(bytes.toString('latin1'))
   return n >= -(2n ** 63n) && n < 2n ** 63n
 }
 

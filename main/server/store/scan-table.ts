@@ -131,6 +131,17 @@ export class ScanTable {
     return true
   }
 
+  /**
+   * dictExpand before a bulk load (RDB RESIZEDB): an empty table takes the
+   * bucket count `expected` keys will need, so adding them never resizes or
+   * rehashes. Ignored once the table holds keys.
+   */
+  reserve(expected: number): void {
+    if (this.count !== 0 || this.target) return
+    const size = Math.max(MIN_BUCKETS, nextPowerOfTwo(Math.min(expected, 1 << 26)))
+    if (size > this.main.length) this.main = emptyBuckets(size)
+  }
+
   clear(): void {
     this.main = emptyBuckets(MIN_BUCKETS)
     this.target = undefined
