@@ -260,6 +260,26 @@ describe('FAILOVER TIMEOUT, FORCE and ABORT', () => {
       await waitForSameData(replica.client, [m])
     })
 
+    it(`${impl}: while waiting, keys that expire are reported gone but not deleted, so the stream stands still`, async () => {
+      const master = await fx.start(impl)
+      const replica = await fx.startReplica(impl, master.port)
+      const m = master.client
+      await waitForOnlineReplicas(m, 1)
+      suspend(replica.pid)
+      try {
+        for (let i = 0; i < 20; i++) await m.set(`short:${i}`, 'v', 'PX', 150)
+        expect(await m.call('FAILOVER', 'TO', HOST, String(replica.port), 'TIMEOUT', '5000')).toBe('OK')
+        const offset = (await info(m, 'replication')).master_repl_offset
+        await sleep(700)
+        expect(await m.get('short:3')).toBeNull()
+        expect((await info(m, 'replication')).master_repl_offset).toBe(offset)
+        expect(await m.call('FAILOVER', 'ABORT')).toBe('OK')
+        await waitUntil('the expiries to be fed once the pause is over', async () => (await info(m, 'replication')).master_repl_offset !== offset, 5_000)
+      } finally {
+        resume(replica.pid)
+      }
+    })
+
     it(`${impl}: ABORT while waiting leaves the master a master with its replica`, async () => {
       const master = await fx.start(impl)
       const replica = await fx.startReplica(impl, master.port)

@@ -684,7 +684,9 @@ export class ReplicaLink implements ReplicaSide {
     if (this.expiryInstalled) return
     this.expiryInstalled = true
     for (const db of this.server.databases) {
-      db.expiryPolicyOverride = () => (this.masterHost === undefined ? 'delete' : this.applying ? 'keep' : 'hide')
+      // A master under FAILOVER keeps its data set constant (Redis: expiry waits while clients are paused), so the stream stands still for the target.
+      db.expiryPolicyOverride = () =>
+        this.masterHost === undefined ? (this.replication.failoverState === 'no-failover' ? 'delete' : 'hide') : this.applying ? 'keep' : 'hide'
     }
   }
 
