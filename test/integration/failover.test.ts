@@ -211,4 +211,32 @@ describe.each(servers)('failover through the control plane with %s', (name, laun
     })
     expect((await nodeView(b.id)).spec.replicaOf?.nodeId).toBe(a.id)
   })
+
+  it.skipIf(skip)('automatic failover (off by default): after downAfterMs of silence the same sequence runs, and not again within the cool-down', async () => {
+    const group = await plane.call('replication.createGroup', { name: 'auto', replicas: 2, config: CONFIG })
+    const master = group.master.spec
+    for (const r of group.replicas) await until('replica linked', () => linkedTo(r.spec.port, master.port))
+    expect(await plane.call('failover.getAuto', { groupMasterId: master.id })).toEqual({ groupMasterId: master.id, enabled: false, downAfterMs: 5000, cooldownMs: 60_000 })
+    await expect(plane.call('failover.setAuto', { groupMasterId: master.id, enabled: true, downAfterMs: 100 })).rejects.toThrow(/downAfterMs/)
+    await plane.call('failover.setAuto', { groupMasterId: master.id, enabled: true, downAfterMs: 1000, cooldownMs: 60_000 })
+
+    const killedAt = Date.now()
+    await plane.call('node.kill', { id: master.id })
+    const record = await until('an automatic failover', async () => {
+      const [latest] = await plane.call('failover.timeline', {})
+      return latest?.outcome === 'succeeded' ? latest : undefined
+    })
+    expect(record.trigger).toBe('auto')
+    expect(record.mode).toBe('master-down')
+    expect(record.startedAt - killedAt).toBeGreaterThanOrEqual(1000)
+    const newMaster = group.replicas.find((r) => r.spec.id === record.newMasterId)!.spec
+    expect((await role(newMaster.port))[0]).toBe('master')
+    // The setting follows the group to its new master.
+    expect((await plane.call('failover.getAuto', { groupMasterId: newMaster.id })).enabled).toBe(true)
+
+    // The new master dies too, inside the cool-down: no second automatic failover.
+    await plane.call('node.kill', { id: newMaster.id })
+    await sleep(2500)
+    expect((await plane.call('failover.timeline', {})).length).toBe(1)
+  })
 })
