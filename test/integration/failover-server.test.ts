@@ -280,6 +280,60 @@ describe('FAILOVER TIMEOUT, FORCE and ABORT', () => {
       }
     })
 
+    it(`${impl}: ABORT after the switch (target silent) makes it a master again, its replica resumes partially`, async () => {
+      const master = await fx.start(impl)
+      const replica = await fx.startReplica(impl, master.port)
+      const m = master.client
+      await waitForOnlineReplicas(m, 1)
+      const before = await stats(m)
+      const idBefore = (await info(m, 'replication')).master_replid
+      suspend(replica.pid)
+      try {
+        await m.set('k', '1')
+        expect(await m.call('FAILOVER', 'TO', HOST, String(replica.port), 'FORCE', 'TIMEOUT', '200')).toBe('OK')
+        await waitUntil('the hand-over to start', async () => (await failoverState(m)) === 'failover-in-progress', 5_000)
+        expect(await role(m)).toBe('slave')
+        expect(await m.call('FAILOVER', 'ABORT')).toBe('OK')
+        expect(await role(m)).toBe('master')
+        expect(await failoverState(m)).toBe('no-failover')
+        // replicationUnsetMaster: a new id, the old one kept as replid2.
+        expect((await info(m, 'replication')).master_replid2).toBe(idBefore)
+      } finally {
+        resume(replica.pid)
+      }
+      await m.set('after', '1')
+      await waitForLinkUp(replica.client)
+      await waitForSameData(m, [replica.client])
+      const after = await stats(m)
+      expect(after.full).toBe(before.full)
+      expect(after.partialOk).toBe(before.partialOk + 1)
+    })
+
+    it(`${impl} master: a target refusing PSYNC (ACL -psync on a redis-server) aborts the failover, replicas resume partially`, async () => {
+      const master = await fx.start(impl)
+      const target = await fx.startReplica('redis', master.port)
+      const other = await fx.startReplica(impl, master.port)
+      const m = master.client
+      await populateEveryType(m)
+      await waitForOnlineReplicas(m, 2)
+      await waitForSameOffset(m, [target.client, other.client])
+      const before = await stats(m)
+      await target.client.call('ACL', 'SETUSER', 'default', '-psync')
+      expect(await m.call('FAILOVER', 'TO', HOST, String(target.port))).toBe('OK')
+      await waitUntil('the failover to be given up', async () => (await failoverState(m)) === 'no-failover', 10_000)
+      expect(await role(m)).toBe('master')
+      expect(await role(target.client)).toBe('slave')
+      expect(master.server.output()).toContain('Failover target rejected psync request')
+      await target.client.call('ACL', 'SETUSER', 'default', '+psync')
+      await m.set('after', '1')
+      await waitForLinkUp(target.client)
+      await waitForLinkUp(other.client)
+      await waitForSameData(m, [target.client, other.client])
+      const after = await stats(m)
+      expect(after.full).toBe(before.full)
+      expect(after.partialOk).toBe(before.partialOk + 2)
+    })
+
     it(`${impl}: ABORT while waiting leaves the master a master with its replica`, async () => {
       const master = await fx.start(impl)
       const replica = await fx.startReplica(impl, master.port)
