@@ -40,8 +40,8 @@ export interface Node {
  */
 const COMMON_ARGS = ['--enable-debug-command', 'yes', '--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0']
 
-export function newClient(port: number, db = 0): Redis {
-  return new Redis({ port, db, maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: false, enableOfflineQueue: true })
+export function newClient(port: number, db = 0, password?: string): Redis {
+  return new Redis({ port, db, password, maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: false, enableOfflineQueue: true })
 }
 
 /** Everything a test started, stopped in afterEach whatever happened. */
@@ -57,7 +57,8 @@ export class Fixture {
     const all = [...COMMON_ARGS, ...args]
     const server = impl === 'redis' ? await startRedis(all) : await startTandem(all)
     this.servers.push(server)
-    const client = this.client(server.port)
+    const pass = args.indexOf('--requirepass')
+    const client = this.client(server.port, 0, pass >= 0 ? args[pass + 1] : undefined)
     return { impl, server, port: server.port, client, pid: server.process.pid ?? 0 }
   }
 
@@ -66,8 +67,8 @@ export class Fixture {
     return this.start(impl, ['--replicaof', '127.0.0.1', String(masterPort), ...args])
   }
 
-  client(port: number, db = 0): Redis {
-    const c = newClient(port, db)
+  client(port: number, db = 0, password?: string): Redis {
+    const c = newClient(port, db, password)
     c.on('error', () => {})
     this.clients.push(c)
     return c
