@@ -474,7 +474,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
 
     async 'replication.detach'(params) {
       const spec = mustGet(nodeId(params, 'replication.detach'))
-      failover.forgetNode(spec.id)
+      failover.forgetFence(spec.id)
       return withNodeLock(spec.id, async () => {
         if (spec.kind === 'external' && !answers(spec)) throw new ApiError(`node "${spec.name}" does not answer`)
         if (answers(spec)) await onNode(spec, ['REPLICAOF', 'NO', 'ONE'])

@@ -398,7 +398,12 @@ export class FailoverManager extends EventEmitter<FailoverEvents> {
 
   // ---------------------------------------------------------------- fences and auto
 
-  /** The user pointed the node somewhere else (or removed it): failover no longer decides for it. */
+  /** The user made the node a master (detach): an old master's fence no longer applies to it. */
+  forgetFence(id: string): void {
+    if (this.store.fences.delete(id)) this.store.save()
+  }
+
+  /** The user pointed the node somewhere else (or removed it): failover no longer decides for it, nor for a group it headed. */
   forgetNode(id: string): void {
     let dirty = this.store.fences.delete(id)
     if (this.store.auto.delete(id)) dirty = true
