@@ -39,6 +39,11 @@ async function createGroup(page: Page, name: string, replicas: number): Promise<
   }
 }
 
+/** Back to the top of the page, where the node list and the topology are. */
+async function scrollToTop(page: Page): Promise<void> {
+  await page.locator('main.fleet-view').evaluate((element) => element.scrollTo(0, 0))
+}
+
 async function selectNode(page: Page, name: string): Promise<void> {
   await nodeRow(page, name).getByTestId('node-console').click()
   const port = (await nodeRow(page, name).getByTestId('node-port').innerText()).trim()
@@ -191,13 +196,14 @@ test('Failover asks first naming the replica, shows each step, swaps the roles a
   // The Failover button moved with the group to its new master.
   await expect(topologyNode(page, PAIR_REPLICA).getByTestId('topology-failover')).toHaveCount(1)
   await expect(topologyNode(page, PAIR_MASTER).getByTestId('topology-failover')).toHaveCount(0)
+  await scrollToTop(page)
+  await saveScreenshot(page, 'failover-done.png')
 
   // The acknowledged write is on the new master, which takes writes.
   await selectNode(page, PAIR_REPLICA)
   await expectReplyEventually(page, 'GET order:1', '"paid"')
   await typeCommand(page, 'SET order:2 shipped')
   await expect(page.getByTestId('console-reply').last()).toHaveText('OK')
-  await saveScreenshot(page, 'failover-done.png')
 
   // The timeline keeps the run with timestamps: detection, choice, promotion.
   const timeline = page.getByTestId('failover-panel').getByTestId('failover-timeline')
@@ -207,6 +213,9 @@ test('Failover asks first naming the replica, shows each step, swaps the roles a
   const timelineKinds = await stepKinds(run)
   for (const kind of ['detection', 'choice', 'promotion']) expect(timelineKinds, timelineKinds.join(', ')).toContain(kind)
   await expect(run.locator('time').first()).toHaveText(/^\d{2}:\d{2}:\d{2}\.\d{3}$/)
+  // The old master follows the new one by partial resync (same history: PSYNC +CONTINUE).
+  const oldMasterId = (await masterRow.getAttribute('data-node-id')) ?? ''
+  await expect(run.locator(`[data-testid="failover-step"][data-kind="resync"][data-resync="partial"][data-node-id="${oldMasterId}"]`)).toHaveCount(1)
   await timeline.scrollIntoViewIfNeeded()
   await saveScreenshot(page, 'failover-timeline.png')
 })
@@ -264,6 +273,10 @@ test('crash case: kill the master, fail over to a replica, restart the old maste
   await expect(run).toHaveAttribute('data-outcome', 'succeeded')
   const kinds = await stepKinds(run)
   for (const kind of ['detection', 'choice', 'promotion', 'repoint']) expect(kinds, kinds.join(', ')).toContain(kind)
+  const otherId = (await nodeRow(page, otherName).getAttribute('data-node-id')) ?? ''
+  await expect(run.locator(`[data-testid="failover-step"][data-kind="resync"][data-resync="partial"][data-node-id="${otherId}"]`)).toHaveCount(1)
+  await scrollToTop(page)
+  await saveScreenshot(page, 'failover-crash-promoted.png')
 
   // Restart the old master: it comes back as a replica of the new one, never as a second master.
   await masterRow.getByTestId('node-restart').click()
