@@ -191,6 +191,9 @@ describe('FAILOVER answers every refusal as Redis 7 does', () => {
       const held = writer.set('held', 'yes')
       out.writeHeld = await stillPending(held, 400)
       out.readServed = await m.get('unseen')
+      // CLIENT UNPAUSE lifts only a CLIENT PAUSE: FAILOVER's pause is its own.
+      out.clientUnpause = await m.call('CLIENT', 'UNPAUSE')
+      out.stillHeld = await stillPending(held, 200)
       out.abort = await m.call('FAILOVER', 'ABORT')
       out.heldWriteDone = await held
       out.stateAfterAbort = await failoverState(m)
@@ -212,6 +215,7 @@ describe('FAILOVER answers every refusal as Redis 7 does', () => {
     expect(redis.replicaof).toBe('ERR REPLICAOF not allowed while failing over.')
     expect(redis.notOnline).toBe('ERR FAILOVER target replica is not online.')
     expect(redis.writeHeld).toBe(true)
+    expect(redis.stillHeld).toBe(true)
     expect(redis.priorityInfo).toBe('0')
     expect(tandem).toEqual(redis)
   })
