@@ -99,7 +99,7 @@ function candidateOf(s: NodeSnapshot, depth: number, parentId: string | undefine
 }
 
 /** Why a direct replica cannot be promoted now, or undefined when it can. */
-function ineligibility(c: FailoverCandidate, s: NodeSnapshot, input: ChoiceInput): string | undefined {
+function ineligibility(c: FailoverCandidate, s: NodeSnapshot, input: ChoiceInput, masterDownFor: number): string | undefined {
   if (!c.answers) return 'does not answer'
   if (c.depth > 1) return 'sub-replica: keeps following its own master'
   if (s.fields?.role !== 'slave') return 'not a replica'
@@ -110,7 +110,7 @@ function ineligibility(c: FailoverCandidate, s: NodeSnapshot, input: ChoiceInput
     return undefined
   }
   if (c.linkDownSinceSeconds === -1) return 'never synchronised with the master'
-  if (c.linkDownSinceSeconds !== null && c.linkDownSinceSeconds > input.masterDownForSeconds + LINK_DOWN_ALLOWANCE_SECONDS) {
+  if (c.linkDownSinceSeconds !== null && c.linkDownSinceSeconds > masterDownFor + LINK_DOWN_ALLOWANCE_SECONDS) {
     return `link down for ${c.linkDownSinceSeconds} s, disconnected long before the master went down`
   }
   return undefined
@@ -137,12 +137,19 @@ export function chooseReplica(input: ChoiceInput): Choice {
   const parents = parentsOf(input.snapshots)
   const byId = new Map(input.snapshots.map((s) => [s.spec.id, s]))
   const masterOffset = input.master.fields ? num(input.master.fields.master_repl_offset) : null
-  const candidates: FailoverCandidate[] = []
+  const members: FailoverCandidate[] = []
   for (const { id, depth } of groupMembers(parents, input.master.spec.id)) {
     const s = byId.get(id)
-    if (!s) continue
-    const c = candidateOf(s, depth, parents.get(id), masterOffset)
-    const why = ineligibility(c, s, input)
+    if (s) members.push(candidateOf(s, depth, parents.get(id), masterOffset))
+  }
+  // When the master went down is unknown after a relaunch: its replicas noticed it, so the most recent of
+  // their link losses dates the outage; only a replica disconnected well before that is skipped.
+  const linkLosses = members.filter((c) => c.depth === 1 && c.linkDownSinceSeconds !== null && c.linkDownSinceSeconds >= 0).map((c) => c.linkDownSinceSeconds as number)
+  const masterDownFor = Math.max(input.masterDownForSeconds, linkLosses.length ? Math.min(...linkLosses) : 0)
+  const candidates: FailoverCandidate[] = []
+  for (const c of members) {
+    const s = byId.get(c.nodeId) as NodeSnapshot
+    const why = ineligibility(c, s, input, masterDownFor)
     c.eligible = why === undefined
     c.reason = why ?? describe(c)
     candidates.push(c)

@@ -71,6 +71,13 @@ describe('failover replica choice', () => {
     expect(c.candidates.find((x) => x.nodeId === 'b')?.reason).toContain('never synchronised')
   })
 
+  it('when the master went down is unknown (app relaunched), the replicas\' latest link loss dates it', () => {
+    const down = (secs: string, offset: string) => ({ master_link_status: 'down', master_link_down_since_seconds: secs, slave_repl_offset: offset })
+    const c = masterDown([replica('a', 7001, down('300', '900')), replica('b', 7002, down('302', '950')), replica('c', 7003, down('5000', '9999'))], 0)
+    expect(c.chosen?.nodeId).toBe('b')
+    expect(c.candidates.find((x) => x.nodeId === 'c')?.eligible).toBe(false)
+  })
+
   it('coordinated mode needs the link up (FAILOVER targets an online replica); a node that does not answer is never chosen', () => {
     const c = coordinated([replica('a', 7001, { master_link_status: 'down', master_link_down_since_seconds: '1', slave_repl_offset: '2000' }), { spec: spec('b', 7002, 'm') }, replica('c', 7003, { slave_repl_offset: '10' })])
     expect(c.chosen?.nodeId).toBe('c')
