@@ -25,12 +25,27 @@ function descendants(branch: TopologyNode): NodeView[] {
 
 export function replicationGroups(nodes: readonly NodeView[]): ReplicationGroupView[] {
   const groups: ReplicationGroupView[] = []
+  /** Node id → the group it is in (as master or member). */
+  const groupOfId = new Map<string, ReplicationGroupView>()
   for (const root of buildTopology(nodes)) {
     if (!root.view) continue
-    const members = descendants(root)
-    if (members.length > 0) groups.push({ master: root.view, members })
+    const group = { master: root.view, members: descendants(root) }
+    groups.push(group)
+    for (const view of [group.master, ...group.members]) groupOfId.set(view.spec.id, group)
   }
-  return groups
+  // A node that is down but stored as a replica (an old master fenced by a
+  // failover, a crashed replica) comes back under that master: it stays in
+  // the group meanwhile, so a pair that lost its master keeps its panel and timeline.
+  for (const view of nodes) {
+    const followed = view.spec.replicaOf?.nodeId
+    if (view.status.live || followed === undefined) continue
+    const own = groupOfId.get(view.spec.id)
+    const target = groupOfId.get(followed)
+    if (!own || !target || own === target || own.master !== view || own.members.length > 0) continue
+    target.members.push(view)
+    groupOfId.set(view.spec.id, target)
+  }
+  return groups.filter((g) => g.members.length > 0)
 }
 
 /** The group node `id` belongs to (as its master or as any replica), or null when it is in none. */

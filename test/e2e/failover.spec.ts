@@ -18,7 +18,8 @@ const PAIR_REPLICA = `${PAIR}-replica-1`
 const CRASH = 'e2e-crash'
 const CRASH_MASTER = `${CRASH}-master`
 const CRASH_REPLICAS = [`${CRASH}-replica-1`, `${CRASH}-replica-2`]
-const created = [PAIR_MASTER, PAIR_REPLICA, CRASH_MASTER, ...CRASH_REPLICAS]
+const AUTO = 'e2e-auto'
+const created = [PAIR_MASTER, PAIR_REPLICA, CRASH_MASTER, ...CRASH_REPLICAS, `${AUTO}-master`, `${AUTO}-replica-1`]
 
 test.afterEach(async ({ page }) => {
   await removeNodes(page, created)
@@ -287,4 +288,37 @@ test('crash case: kill the master, fail over to a replica, restart the old maste
   await selectNode(page, CRASH_MASTER)
   await expectReplyEventually(page, 'GET order:2', '"shipped"')
   await saveScreenshot(page, 'failover-crash-done.png')
+})
+
+test('automatic failover: the master killed from the node list is replaced by itself after down-after', async ({ page }) => {
+  test.setTimeout(120_000)
+  await openApp(page)
+  await createGroup(page, AUTO, 1)
+  const masterRow = nodeRow(page, `${AUTO}-master`)
+  const replicaRow = nodeRow(page, `${AUTO}-replica-1`)
+  await selectNode(page, `${AUTO}-master`)
+  const panel = page.getByTestId('failover-panel')
+  await panel.getByTestId('failover-settings-open').click()
+  await panel.getByTestId('failover-auto-enabled').check()
+  await panel.getByTestId('failover-down-after').fill('1000')
+  await panel.getByTestId('failover-cooldown').fill('60000')
+  await panel.getByTestId('failover-settings-save').click()
+  await expect(panel.getByTestId('failover-auto-summary')).toHaveAttribute('data-enabled', 'true')
+
+  // Kill from the node list asks first too.
+  await masterRow.getByTestId('node-kill').click()
+  await masterRow.getByTestId('node-kill-confirm').click()
+  await expect(masterRow.getByTestId('node-live')).toHaveAttribute('data-live', 'false', { timeout: 15_000 })
+
+  // Nobody presses Failover: the replica takes over on its own.
+  await expect(replicaRow.getByTestId('node-role')).toHaveText('master', { timeout: 30_000 })
+  await selectNode(page, `${AUTO}-replica-1`)
+  const run = page.getByTestId('failover-timeline').getByTestId('failover-record').first()
+  await expect(run).toHaveAttribute('data-trigger', 'auto')
+  await expect(run).toHaveAttribute('data-mode', 'master-down')
+  await expect(run).toHaveAttribute('data-outcome', 'succeeded', { timeout: 15_000 })
+  expect(await stepKinds(run)).toContain('promotion')
+  // The setting followed the group to its new master.
+  await expect(page.getByTestId('failover-auto-summary')).toHaveAttribute('data-enabled', 'true')
+  await saveScreenshot(page, 'failover-auto.png')
 })

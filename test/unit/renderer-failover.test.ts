@@ -100,6 +100,17 @@ describe('replication groups', () => {
     expect(replicationGroups(nodes).map((g) => g.master.spec.id)).toEqual(['m'])
   })
 
+  it('a down node stored as a replica of a group node stays in that group until it is back', () => {
+    const oldMaster = node('m', 7000, undefined, false)
+    oldMaster.spec.replicaOf = { nodeId: 'a', host: '127.0.0.1', port: 7001 }
+    const nodes = [oldMaster, node('a', 7001)]
+    expect(replicationGroups(nodes).map((g) => [g.master.spec.id, g.members.map((m) => m.spec.id)])).toEqual([['a', ['m']]])
+    expect(groupOf('a', nodes)?.master.spec.id).toBe('a')
+    // Running again but not yet a replica: its own answer wins (no group until it follows).
+    const back = { ...oldMaster, status: { ...oldMaster.status, live: true, processState: 'running' as const } }
+    expect(replicationGroups([back, node('a', 7001)])).toEqual([])
+  })
+
   it('after a failover the group follows the new master', () => {
     const nodes = [node('m', 7000, 7001), node('a', 7001), node('c', 7004, 7001)]
     const groups = replicationGroups(nodes)
