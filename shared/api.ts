@@ -21,6 +21,9 @@ import type {
   FailoverRecord,
   AutoFailoverSettings,
   AutoFailoverRequest,
+  CommandDoc,
+  ConsoleStreamStart,
+  ConsoleStreamBatch,
 } from './types'
 
 /** Request/response calls: `method` → params and result. */
@@ -78,6 +81,13 @@ export interface ApiMethods {
   'failover.getAuto': { params: { groupMasterId: string }; result: AutoFailoverSettings }
   /** Turns automatic failover of the group on or off (omitted durations keep their current value). */
   'failover.setAuto': { params: AutoFailoverRequest; result: AutoFailoverSettings }
+  // Console (issue 7)
+  /** The node's commands from COMMAND DOCS + COMMAND (so attached real Redis works too); cached per node. */
+  'console.commands': { params: { id: string }; result: CommandDoc[] }
+  /** Opens a dedicated connection running a streaming command; messages arrive as 'console.stream' events. */
+  'console.streamStart': { params: ConsoleStreamStart; result: { streamId: string } }
+  /** Closes a streaming session's connection (a last 'console.stream' with `ended` follows). */
+  'console.streamStop': { params: { streamId: string }; result: { stopped: boolean } }
 }
 
 export type ApiMethod = keyof ApiMethods
@@ -105,6 +115,9 @@ const METHOD_NAMES: Record<ApiMethod, true> = {
   'failover.timeline': true,
   'failover.getAuto': true,
   'failover.setAuto': true,
+  'console.commands': true,
+  'console.streamStart': true,
+  'console.streamStop': true,
 }
 export const API_METHODS = Object.keys(METHOD_NAMES) as readonly ApiMethod[]
 
@@ -120,6 +133,8 @@ export interface ApiEvents {
   'fleet.changed': NodeView[]
   /** A failover (manual or automatic) started, gained a step or ended: the whole record so far. */
   'failover.progress': FailoverRecord
+  /** Messages of a console streaming session (SUBSCRIBE, MONITOR …), batched. */
+  'console.stream': ConsoleStreamBatch
 }
 export type ApiEvent = keyof ApiEvents
 

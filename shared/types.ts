@@ -446,3 +446,56 @@ export interface AutoFailoverRequest {
   downAfterMs?: number
   cooldownMs?: number
 }
+
+/* ------------------------------------------------------------------ */
+/* Console (issue 7): command docs for completion/help, streaming      */
+/* ------------------------------------------------------------------ */
+
+/** One argument of a command as COMMAND DOCS describes it (nested for oneof/block). */
+export interface CommandArgDoc {
+  name: string
+  /** key, string, integer, double, pattern, unix-time, pure-token, oneof, block. */
+  type: string
+  /** The literal word the user types (NX, EX …), when the argument has one. */
+  token?: string
+  /** optional, multiple, multiple_token. */
+  flags: string[]
+  since?: string
+  arguments?: CommandArgDoc[]
+}
+
+/** One command (or subcommand, named `parent|sub` as Redis does) from COMMAND DOCS + COMMAND INFO. */
+export interface CommandDoc {
+  /** Lower case, as the server reports it. */
+  name: string
+  summary: string
+  since: string
+  group: string
+  complexity?: string
+  /** COMMAND INFO arity: n = exactly n words, -n = at least n. */
+  arity: number
+  /** COMMAND INFO flags (write, readonly, admin …): 'write' drives the replica warning. */
+  flags: string[]
+  arguments: CommandArgDoc[]
+  subcommands: CommandDoc[]
+}
+
+/** Starts a streaming command (SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE, MONITOR) on a connection of its own. */
+export interface ConsoleStreamStart {
+  id: string
+  argv: string[]
+}
+
+/**
+ * Messages of one streaming session, pushed in batches (one event per ~50 ms
+ * at most). `dropped` counts messages skipped because a batch overflowed, so
+ * a flood never floods the renderer; `ended` is set once, when the stream
+ * stopped (Stop, connection lost, server error): the reason in one line.
+ */
+export interface ConsoleStreamBatch {
+  streamId: string
+  nodeId: string
+  messages: ConsoleReply[]
+  dropped: number
+  ended?: string
+}
