@@ -24,6 +24,9 @@ import type {
   CommandDoc,
   ConsoleStreamStart,
   ConsoleStreamBatch,
+  NodeConfigSnapshot,
+  ConfigApplyRequest,
+  ConfigApplyResult,
 } from './types'
 
 /** Request/response calls: `method` → params and result. */
@@ -88,6 +91,16 @@ export interface ApiMethods {
   'console.streamStart': { params: ConsoleStreamStart; result: { streamId: string } }
   /** Closes a streaming session's connection (a last 'console.stream' with `ended` follows). */
   'console.streamStop': { params: { streamId: string }; result: { stopped: boolean } }
+  // Config editor (issue 7): everything goes over the wire (CONFIG GET/SET/REWRITE), so attached servers work too.
+  /** CONFIG GET * of the node, its config file when Tandem can read it, and what waits for a restart. */
+  'config.get': { params: { id: string }; result: NodeConfigSnapshot }
+  /**
+   * mode 'apply': CONFIG SET of runtime-settable directives (others refused).
+   * mode 'save': CONFIG SET of the runtime ones + CONFIG REWRITE (comments and
+   * order kept), and the non-runtime ones written into the node's config file,
+   * marked restart-required until the node restarts. Values are checked first.
+   */
+  'config.apply': { params: ConfigApplyRequest; result: ConfigApplyResult }
 }
 
 export type ApiMethod = keyof ApiMethods
@@ -118,6 +131,8 @@ const METHOD_NAMES: Record<ApiMethod, true> = {
   'console.commands': true,
   'console.streamStart': true,
   'console.streamStop': true,
+  'config.get': true,
+  'config.apply': true,
 }
 export const API_METHODS = Object.keys(METHOD_NAMES) as readonly ApiMethod[]
 

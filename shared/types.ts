@@ -499,3 +499,38 @@ export interface ConsoleStreamBatch {
   dropped: number
   ended?: string
 }
+
+/* ------------------------------------------------------------------ */
+/* Config editor (issue 7)                                             */
+/* ------------------------------------------------------------------ */
+
+/** A node's configuration as the config editor shows it. */
+export interface NodeConfigSnapshot {
+  id: string
+  /** CONFIG GET * as the server answered (canonical names and aliases). */
+  values: Record<string, string>
+  /** The node's config file when Tandem can read it (local nodes; an attached server's `config_file` on this machine). */
+  file?: { path: string; text: string }
+  /** Directives saved to the file that take effect at the next restart: name → saved value. */
+  restartRequired: Record<string, string>
+  /** Tandem can restart this node (a local node). */
+  canRestart: boolean
+}
+
+/** `config.apply`: directive name → new value in CONFIG SET form (several arguments joined by a space). */
+export interface ConfigApplyRequest {
+  id: string
+  changes: Record<string, string>
+  /** 'apply' = CONFIG SET now; 'save' = CONFIG SET + CONFIG REWRITE, non-runtime ones into the file (restart required). */
+  mode: 'apply' | 'save'
+}
+
+export interface ConfigApplyResult {
+  snapshot: NodeConfigSnapshot
+  /** Directives set at runtime by CONFIG SET. */
+  applied: string[]
+  /** The config file was rewritten. */
+  savedToFile: boolean
+  /** Directives written to the file that need a restart. */
+  restartRequired: string[]
+}
