@@ -21,6 +21,10 @@ import type {
   FailoverRecord,
   AutoFailoverSettings,
   AutoFailoverRequest,
+  NodeMetricsHistory,
+  SlowlogEntry,
+  ClientEntry,
+  ClientKillRequest,
   CommandDoc,
   ConsoleStreamStart,
   ConsoleStreamBatch,
@@ -84,6 +88,17 @@ export interface ApiMethods {
   'failover.getAuto': { params: { groupMasterId: string }; result: AutoFailoverSettings }
   /** Turns automatic failover of the group on or off (omitted durations keep their current value). */
   'failover.setAuto': { params: AutoFailoverRequest; result: AutoFailoverSettings }
+  // Dashboard (issue 7)
+  /** Recent metrics samples of the given nodes (every node when omitted), from the monitor's INFO polls. */
+  'metrics.history': { params: { ids?: string[] }; result: NodeMetricsHistory[] }
+  /** SLOWLOG GET [count] on the node (default 128), newest first, over a connection of its own. */
+  'slowlog.get': { params: { id: string; count?: number }; result: SlowlogEntry[] }
+  /** SLOWLOG RESET on the node. */
+  'slowlog.reset': { params: { id: string }; result: { reset: true } }
+  /** CLIENT LIST on the node, parsed (the app's own connections included, as the server lists them). */
+  'clients.list': { params: { id: string }; result: ClientEntry[] }
+  /** CLIENT KILL ID <clientId> on the node; the server's "No such client" is the error. */
+  'clients.kill': { params: ClientKillRequest; result: { killed: number } }
   // Console (issue 7)
   /** The node's commands from COMMAND DOCS + COMMAND (so attached real Redis works too); cached per node. */
   'console.commands': { params: { id: string }; result: CommandDoc[] }
@@ -128,6 +143,11 @@ const METHOD_NAMES: Record<ApiMethod, true> = {
   'failover.timeline': true,
   'failover.getAuto': true,
   'failover.setAuto': true,
+  'metrics.history': true,
+  'slowlog.get': true,
+  'slowlog.reset': true,
+  'clients.list': true,
+  'clients.kill': true,
   'console.commands': true,
   'console.streamStart': true,
   'console.streamStop': true,

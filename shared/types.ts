@@ -534,3 +534,76 @@ export interface ConfigApplyResult {
   /** Directives written to the file that need a restart. */
   restartRequired: string[]
 }
+
+/* ------------------------------------------------------------------ */
+/* Dashboard (issue 7)                                                 */
+/* ------------------------------------------------------------------ */
+
+/**
+ * One monitor poll of a node as the dashboard charts it. Rates are derived
+ * from the counters' change since the previous poll (so they work on servers
+ * that print `instantaneous_ops_per_sec:0`); null on the first poll after a
+ * (re)connect or a counter reset (server restarted), and where INFO lacks the field.
+ */
+export interface MetricsSample {
+  /** Unix ms of the poll. */
+  at: number
+  /** total_commands_processed per second. */
+  opsPerSec: number | null
+  /** used_memory, bytes. */
+  usedMemory: number | null
+  /** connected_clients. */
+  clients: number | null
+  /** total_net_input_bytes per second. */
+  netInPerSec: number | null
+  /** total_net_output_bytes per second. */
+  netOutPerSec: number | null
+  /** keyspace_hits per second. */
+  hitsPerSec: number | null
+  /** keyspace_misses per second. */
+  missesPerSec: number | null
+  /** master_repl_offset (slave_repl_offset on a replica). */
+  replOffset: number | null
+}
+
+/** A node's recent samples, oldest first (the last minutes only). */
+export interface NodeMetricsHistory {
+  id: string
+  samples: MetricsSample[]
+}
+
+/** One SLOWLOG GET entry, as Redis 4+ replies it. */
+export interface SlowlogEntry {
+  id: number
+  /** Unix seconds when the command ran. */
+  time: number
+  durationMicros: number
+  /** The command and its arguments (Redis truncates long ones itself). */
+  args: string[]
+  /** ip:port of the client ('' when the server does not say). */
+  clientAddr: string
+  clientName: string
+}
+
+/** One CLIENT LIST line: the fields the table shows, and every field as printed. */
+export interface ClientEntry {
+  id: string
+  addr: string
+  name: string
+  /** Seconds connected. */
+  age: number
+  /** Seconds since the last command. */
+  idle: number
+  db: number
+  flags: string
+  /** The last command run. */
+  cmd: string
+  /** Every `name=value` pair of the line, in order. */
+  fields: Record<string, string>
+}
+
+/** `clients.kill` params: CLIENT KILL ID on node `id`. */
+export interface ClientKillRequest {
+  id: string
+  clientId: string
+}
