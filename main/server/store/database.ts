@@ -117,7 +117,8 @@ export class Database {
     private readonly host: KeyspaceHost,
   ) {
     this.epochBase = host.now()
-    this.keyMemory = new KeyMemoryTable(() => host.now())
+    // The table reads the values of keys it charged implicitly (bulk-loaded strings) from this dict: the two are swapped together.
+    this.keyMemory = new KeyMemoryTable(() => host.now(), this.dict)
   }
 
   /** Per-key memory charge and LRU/LFU access state (INFO memory, maxmemory, OBJECT IDLETIME/FREQ). */
@@ -171,8 +172,11 @@ export class Database {
     const k = keyString(key)
     if (this.writeGuards.length !== 0) this.guard(k)
     this.expireIfNeeded(k)
-    if (!this.dict.has(k)) this.keyTable.add(k)
+    const fresh = !this.dict.has(k)
+    if (fresh) this.keyTable.add(k)
+    else this.keyMemory.settle(k)
     this.dict.set(k, value)
+    if (fresh) this.keyMemory.added(k)
     if (!keepTtl) this.dropExpire(k)
     this.signalModified(k)
   }
@@ -209,6 +213,9 @@ export class Database {
       this.keyTable.add(k)
       this.keyMemory.loaded(k, value)
     } else {
+      // The replaced value is gone, so an implicit charge cannot be settled from it: recount (a corrupt file's path only).
+      this.keyMemory.recount()
+      this.keyMemory.settle(k)
       this.dropExpire(k)
       this.keyMemory.written(k, value)
     }
@@ -231,8 +238,11 @@ export class Database {
   overwrite(key: KeyInput, value: RedisValue): void {
     const k = keyString(key)
     if (this.writeGuards.length !== 0) this.guard(k)
-    if (!this.dict.has(k)) this.keyTable.add(k)
+    const fresh = !this.dict.has(k)
+    if (fresh) this.keyTable.add(k)
+    else this.keyMemory.settle(k)
     this.dict.set(k, value)
+    if (fresh) this.keyMemory.added(k)
     this.memory.written(k, value)
   }
 
@@ -521,6 +531,7 @@ export class Database {
 
   private remove(k: string): boolean {
     if (this.writeGuards.length !== 0 && this.dict.has(k)) this.guard(k)
+    this.keyMemory.settle(k)
     if (!this.dict.delete(k)) return false
     this.keyTable.delete(k)
     this.memory.removed(k)
