@@ -59,6 +59,9 @@ function wireIpc(plane: ControlPlane): void {
   plane.on('fleet.changed', (payload) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT_CHANNEL, 'fleet.changed', payload)
   })
+  plane.on('console.stream', (payload) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT_CHANNEL, 'console.stream', payload)
+  })
 }
 
 if (!app.requestSingleInstanceLock()) {

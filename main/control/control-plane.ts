@@ -16,13 +16,12 @@ import type {
   ReplicationGroup,
 } from '../../shared/types'
 import { ConsoleSession, type NodeAuth } from './console'
+import { createConsoleApi } from './console-api'
 import { FailoverManager } from './failover'
 import { autoFailoverRequest, failoverRunRequest, groupMasterId, optionalGroupMasterId } from './failover-validate'
 import { Fleet } from './fleet'
 import { offlineStatus, statusFromInfo } from './info'
 import { Monitor, type MonitorTarget, type PollResult } from './monitor'
-import { MetricsHistoryStore } from './metrics'
-import { dashboardHandlers } from './metrics-handlers'
 import { NodeProcess, installOrphanGuards } from './node-process'
 import { isPortFree, isValidPort, pickFreePort } from './ports'
 import { persistenceReplyMessage, runOnce, type PersistenceCommand, type RunOnce } from './persistence-actions'
@@ -89,6 +88,14 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   let closed = false
   /** Serialises operations per node so a double click cannot start a node twice. */
   const nodeLocks = new Map<string, Promise<unknown>>()
+  const consoleApi = createConsoleApi({
+    mustGet: (id) => mustGet(id),
+    authOf: (spec) => authOf(spec),
+    reachable: (spec) => ['running', 'external'].includes(processStateOf(spec)),
+    emit: (batch) => {
+      if (!closed) events.emit('console.stream', batch)
+    },
+  })
 
   function withNodeLock<T>(id: string, job: () => Promise<T>): Promise<T> {
     const previous = nodeLocks.get(id) ?? Promise.resolve()
@@ -183,14 +190,6 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   })
   monitor.start()
 
-  // Dashboard charts: every poll's INFO becomes a sample (issue 7).
-  const metricsHistory = new MetricsHistoryStore()
-  monitor.on('poll', (result: PollResult) => {
-    if (!fleet.get(result.id)) return
-    if (result.live) metricsHistory.record(result.id, result.fields, result.at)
-    else metricsHistory.interrupted(result.id)
-  })
-
   function processFor(spec: NodeSpec): NodeProcess {
     let proc = processes.get(spec.id)
     if (proc) return proc
@@ -212,6 +211,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       } else if (state !== 'starting') {
         monitor.unwatch(spec.id)
         consoles.get(spec.id)?.close()
+        consoleApi.forgetNode(spec.id)
       }
       changed()
     })
@@ -248,6 +248,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     if (spec.kind !== 'local') throw new ApiError(`node "${spec.name}" is external: Tandem does not stop it (remove only forgets it)`)
     startErrors.delete(spec.id)
     consoles.get(spec.id)?.close()
+    consoleApi.forgetNode(spec.id)
     consoles.delete(spec.id)
     const proc = processes.get(spec.id)
     if (proc) await proc.stop()
@@ -421,12 +422,12 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
         if (spec.kind === 'local') await stopNode(spec, true)
         else {
           consoles.get(spec.id)?.close()
+          consoleApi.forgetNode(spec.id)
           consoles.delete(spec.id)
           monitor.unwatch(spec.id)
           statuses.delete(spec.id)
         }
         lagHistory.forget(spec.id)
-        metricsHistory.forget(spec.id)
         syncRates.forget(spec.id)
         processes.get(spec.id)?.removeAllListeners()
         processes.delete(spec.id)
@@ -552,6 +553,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
         const proc = processes.get(spec.id)
         if (!proc || (proc.state !== 'running' && proc.state !== 'starting')) throw new ApiError(`node "${spec.name}" is not running`)
         consoles.get(spec.id)?.close()
+        consoleApi.forgetNode(spec.id)
         consoles.delete(spec.id)
         await proc.crash()
         changed()
@@ -605,13 +607,9 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       }
       return session.exec(argv)
     },
-
-    ...dashboardHandlers({
-      history: metricsHistory,
-      mustGet,
-      answers,
-      run: (spec, argv) => (options.runOnce ?? runOnce)(spec.host, spec.port, argv, authOf(spec)),
-    }),
+    'console.commands': (params) => consoleApi.commands(params),
+    'console.streamStart': (params) => consoleApi.streamStart(params),
+    'console.streamStop': (params) => consoleApi.streamStop(params),
   }
 
   async function dispatch(method: string, params: unknown): Promise<unknown> {
@@ -655,6 +653,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       failover.stop()
       monitor.stop()
       for (const session of consoles.values()) session.close()
+      consoleApi.close()
       await Promise.all([...processes.values()].map((p) => p.stop().catch(() => {})))
     },
     killAllNow() {

@@ -148,6 +148,7 @@ export function startWebServer(options: WebServerOptions): Promise<WebServer> {
     }
     const unsubscribe = control.on('fleet.changed', (payload) => send({ kind: 'event', event: 'fleet.changed', payload }))
     ws.on('close', unsubscribe)
+    ws.on('close', control.on('console.stream', (payload) => send({ kind: 'event', event: 'console.stream', payload })))
     ws.on('error', () => {})
     ws.on('message', (data: RawData) => {
       const request = parseWireRequest(data.toString())
