@@ -22,6 +22,8 @@ import { autoFailoverRequest, failoverRunRequest, groupMasterId, optionalGroupMa
 import { Fleet } from './fleet'
 import { offlineStatus, statusFromInfo } from './info'
 import { Monitor, type MonitorTarget, type PollResult } from './monitor'
+import { MetricsHistoryStore } from './metrics'
+import { dashboardHandlers } from './metrics-handlers'
 import { NodeProcess, installOrphanGuards } from './node-process'
 import { isPortFree, isValidPort, pickFreePort } from './ports'
 import { persistenceReplyMessage, runOnce, type PersistenceCommand, type RunOnce } from './persistence-actions'
@@ -189,6 +191,14 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     changed()
   })
   monitor.start()
+
+  // Dashboard charts: every poll's INFO becomes a sample (issue 7).
+  const metricsHistory = new MetricsHistoryStore()
+  monitor.on('poll', (result: PollResult) => {
+    if (!fleet.get(result.id)) return
+    if (result.live) metricsHistory.record(result.id, result.fields, result.at)
+    else metricsHistory.interrupted(result.id)
+  })
 
   function processFor(spec: NodeSpec): NodeProcess {
     let proc = processes.get(spec.id)
@@ -428,6 +438,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
           statuses.delete(spec.id)
         }
         lagHistory.forget(spec.id)
+        metricsHistory.forget(spec.id)
         syncRates.forget(spec.id)
         processes.get(spec.id)?.removeAllListeners()
         processes.delete(spec.id)
@@ -610,6 +621,13 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     'console.commands': (params) => consoleApi.commands(params),
     'console.streamStart': (params) => consoleApi.streamStart(params),
     'console.streamStop': (params) => consoleApi.streamStop(params),
+
+    ...dashboardHandlers({
+      history: metricsHistory,
+      mustGet,
+      answers,
+      run: (spec, argv) => (options.runOnce ?? runOnce)(spec.host, spec.port, argv, authOf(spec)),
+    }),
   }
 
   async function dispatch(method: string, params: unknown): Promise<unknown> {
