@@ -31,6 +31,14 @@ import type {
   NodeConfigSnapshot,
   ConfigApplyRequest,
   ConfigApplyResult,
+  KeyScanRequest,
+  KeyScanPage,
+  KeyRef,
+  KeyDetail,
+  KeyItemsRequest,
+  KeyItemsPage,
+  KeyEditRequest,
+  KeyEditResult,
 } from './types'
 
 /** Request/response calls: `method` → params and result. */
@@ -116,6 +124,15 @@ export interface ApiMethods {
    * marked restart-required until the node restarts. Values are checked first.
    */
   'config.apply': { params: ConfigApplyRequest; result: ConfigApplyResult }
+  // Key browser (issue 7): SCAN-based, over the wire (local and attached nodes alike).
+  /** One page of SCAN with MATCH/TYPE, each key with its type and PTTL, and DBSIZE. */
+  'keys.scan': { params: KeyScanRequest; result: KeyScanPage }
+  /** TYPE, PTTL, length and (strings) the value of one key; type 'none' when it does not exist. */
+  'keys.get': { params: KeyRef; result: KeyDetail }
+  /** One page of a list/hash/set/zset's items; the renderer asks page after page (and stops on Cancel). */
+  'keys.items': { params: KeyItemsRequest; result: KeyItemsPage }
+  /** One change (set a string, add/remove items, TTL, delete); the key's detail afterwards. */
+  'keys.edit': { params: KeyEditRequest; result: KeyEditResult }
 }
 
 export type ApiMethod = keyof ApiMethods
@@ -153,6 +170,10 @@ const METHOD_NAMES: Record<ApiMethod, true> = {
   'console.streamStop': true,
   'config.get': true,
   'config.apply': true,
+  'keys.scan': true,
+  'keys.get': true,
+  'keys.items': true,
+  'keys.edit': true,
 }
 export const API_METHODS = Object.keys(METHOD_NAMES) as readonly ApiMethod[]
 

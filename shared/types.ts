@@ -607,3 +607,121 @@ export interface ClientKillRequest {
   id: string
   clientId: string
 }
+
+/* ------------------------------------------------------------------ */
+/* Key browser (issue 7)                                               */
+/* ------------------------------------------------------------------ */
+
+/** TYPE's answer; a module's own type (ReJSON-RL …) is 'other'. */
+export type KeyType = 'string' | 'list' | 'hash' | 'set' | 'zset' | 'stream' | 'other'
+/** The types the browser can page through and edit. */
+export type EditableKeyType = 'string' | 'list' | 'hash' | 'set' | 'zset'
+
+/** Where a key lives: node and logical database (default 0). */
+export interface KeyRef {
+  id: string
+  db?: number
+  key: string
+}
+
+/**
+ * One page of SCAN: main runs SCAN (never KEYS) from `cursor` until it holds
+ * `pageSize` keys, the scan ends, or a short time budget runs out — so a
+ * rare pattern over millions of keys returns in time with a cursor to go on.
+ */
+export interface KeyScanRequest {
+  id: string
+  db?: number
+  /** '0' starts a new scan. */
+  cursor: string
+  /** SCAN MATCH glob; omitted or '' = every key. */
+  match?: string
+  /** SCAN TYPE filter. */
+  type?: EditableKeyType | 'stream'
+  /** Keys wanted (default 200, at most 1000). */
+  pageSize?: number
+}
+
+export interface KeyEntry {
+  key: string
+  type: KeyType
+  /** PTTL: -1 = no expiry, -2 = gone since the scan saw it. */
+  ttlMs: number
+}
+
+export interface KeyScanPage {
+  keys: KeyEntry[]
+  /** Where the next page starts; '0' = the scan is complete. */
+  cursor: string
+  /** DBSIZE of the database now. */
+  dbsize: number
+  /** SCAN calls this page took (a rare pattern takes many). */
+  scanCalls: number
+}
+
+/** What the viewer shows first: type, TTL, size, and a string's value. */
+export interface KeyDetail {
+  key: string
+  type: KeyType | 'none'
+  ttlMs: number
+  /** STRLEN / LLEN / HLEN / SCARD / ZCARD / XLEN. */
+  length: number
+  /** A string's value, at most KEY_STRING_VIEW_LIMIT bytes of it. */
+  value?: string
+  /** The string is longer than what `value` holds (editing it whole is refused). */
+  truncated?: boolean
+}
+
+/** A page of a list, hash, set or zset: LRANGE / HSCAN / SSCAN / ZRANGE … WITHSCORES. */
+export interface KeyItemsRequest extends KeyRef {
+  type: 'list' | 'hash' | 'set' | 'zset'
+  /** '0' = from the start: an offset for list/zset, a cursor for hash/set. */
+  cursor: string
+  /** Items wanted (default 500, at most 5000; HSCAN/SSCAN COUNT is a hint). */
+  count?: number
+}
+
+export interface KeyItem {
+  /** List element, hash value, set or zset member. */
+  value: string
+  /** List index. */
+  index?: number
+  /** Hash field. */
+  field?: string
+  /** Zset score as the server prints it. */
+  score?: string
+}
+
+export interface KeyItemsPage {
+  items: KeyItem[]
+  /** The cursor of the next page; null = no more. */
+  next: string | null
+}
+
+/** One change to a key; main refuses malformed ones with the same messages the form shows. */
+export type KeyEdit =
+  | { op: 'string.set'; value: string }
+  | { op: 'list.push'; value: string; end: 'head' | 'tail' }
+  | { op: 'list.set'; index: number; value: string }
+  | { op: 'list.remove'; index: number }
+  | { op: 'hash.set'; field: string; value: string }
+  | { op: 'hash.delete'; field: string }
+  | { op: 'set.add'; member: string }
+  | { op: 'set.remove'; member: string }
+  | { op: 'zset.add'; member: string; score: string }
+  | { op: 'zset.remove'; member: string }
+  /** EXPIRE key seconds (a positive integer). */
+  | { op: 'ttl.set'; seconds: number }
+  | { op: 'ttl.persist' }
+  | { op: 'key.delete' }
+
+export interface KeyEditRequest extends KeyRef {
+  edit: KeyEdit
+  /** Refuse if the key exists already (creating a new key). */
+  create?: boolean
+}
+
+export interface KeyEditResult {
+  /** The key after the change; null when it no longer exists. */
+  detail: KeyDetail | null
+}
