@@ -97,6 +97,7 @@ test('a refused action stays visible: Save on a stopped node is disabled, the re
   const panel = page.getByTestId('persistence-panel')
   await expect(panel.getByTestId('persistence-save')).toBeEnabled()
   await row.getByTestId('node-stop').click()
+  await row.getByTestId('node-stop-confirm').click()
   await expect(row.getByTestId('node-state')).toHaveText('stopped')
   await expect(panel.getByTestId('persistence-unknown')).toHaveText('e2e-stopped is stopped: start it to save.')
   await expect(panel.getByTestId('persistence-save')).toBeDisabled()
