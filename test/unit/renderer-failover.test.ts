@@ -269,6 +269,31 @@ describe('failover store', () => {
     ])
   })
 
+  it('reads the timeline again when a role changes (a run whose pushes were missed)', async () => {
+    const store = useFailoverStore()
+    const fleet = useFleetStore()
+    api.handlers['failover.timeline'] = () => []
+    store.start()
+    fleet.upsert(node('m', 7000))
+    fleet.upsert(node('a', 7001, 7000))
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    const loads = (): number => api.calls.filter((c) => c.method === 'failover.timeline').length
+    const before = loads()
+    api.handlers['failover.timeline'] = () => [record('missed', 50, { newMasterId: 'a' })]
+    fleet.upsert({ ...node('a', 7001), status: { ...node('a', 7001).status, keys: 5 } })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(loads()).toBe(before + 1)
+    expect(store.records.map((r) => r.id)).toEqual(['missed'])
+    // Other changes (keys, memory) do not reload it.
+    fleet.upsert({ ...node('a', 7001), status: { ...node('a', 7001).status, keys: 6 } })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(loads()).toBe(before + 1)
+    // A run this page last saw running is replaced by main's finished copy.
+    store.apply(record('missed', 50, { outcome: 'running' }))
+    await store.loadTimeline()
+    expect(store.records.map((r) => r.outcome)).toEqual(['succeeded'])
+  })
+
   it('asks with a fresh plan, then follows the run it started: pushed steps first, the answer last', async () => {
     const store = useFailoverStore()
     store.start()

@@ -9,7 +9,7 @@
  * `failover.progress` pushes, which carry the whole record each time.
  */
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, watch } from 'vue'
 import type { AutoFailoverSettings, FailoverPlan, FailoverRecord, NodeView } from '../../../shared/types'
 import { useApi } from '../api'
 import { upsertRecord } from '../failover-timeline'
@@ -75,8 +75,11 @@ export const useFailoverStore = defineStore('failover', () => {
     try {
       let next: FailoverRecord[] = []
       for (const record of await useApi().call('failover.timeline', {})) next = upsertRecord(next, record)
-      // A push that arrived while the list was on its way is newer than the list's copy.
-      for (const record of records.value) if (record.outcome === 'running' || !next.some((r) => r.id === record.id)) next = upsertRecord(next, record)
+      // A push that arrived while the list was on its way may be further along than the list's copy.
+      for (const record of records.value) {
+        const loaded = next.find((r) => r.id === record.id)
+        if (!loaded || (loaded.outcome === 'running' && record.steps.length > loaded.steps.length)) next = upsertRecord(next, record)
+      }
       records.value = next
     } catch {
       // The timeline fills from pushes anyway; the next reconnect tries again.
@@ -92,6 +95,14 @@ export const useFailoverStore = defineStore('failover', () => {
     api.onConnection((up) => {
       if (up) void loadTimeline()
     })
+    // A role change is what a failover leaves behind: read main's record again
+    // then, so a run whose pushes this page missed (or an automatic one that
+    // started while nothing was open) still reaches the timeline.
+    const fleet = useFleetStore()
+    watch(
+      () => fleet.nodes.map((n) => `${n.spec.id}:${n.status.role}`).join(','),
+      () => void loadTimeline(),
+    )
   }
 
   /** Opens the confirmation with a fresh plan (the choice is made on the nodes as they are now). */
