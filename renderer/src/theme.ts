@@ -75,3 +75,11 @@ export function useTheme(): ThemeState {
   state = { choice, theme }
   return state
 }
+
+/**
+ * A CSS variable's current value, for what CSS cannot reach (canvas charts):
+ * read it when drawing and draw again when `useTheme().theme` changes.
+ */
+export function cssVar(name: string, fallback = ''): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback
+}

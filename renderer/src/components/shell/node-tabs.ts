@@ -13,6 +13,7 @@
  * - it fills the tab body (a flex column; give your root `flex: 1; min-height: 0`
  *   if you scroll inside it) and uses the CSS variables of styles.css for
  *   colours, so light and dark themes follow;
+ * - canvas (charts): colours from `cssVar()` in theme.ts, redrawn on `useTheme().theme`;
  * - keyboard: Ctrl/Alt+1..5 switch to the tab at that position, Ctrl+` focuses
  *   `[data-testid="console-input"]` (keep that test id on the console's input).
  *
