@@ -230,8 +230,8 @@ export function rewriteConfText(oldText: string, entries: readonly RewriteEntry[
   const lines: string[] = []
   const byOwner = new Map<string, number[]>()
   let needsSignature = true
+  // As Redis's sdssplitlen: the text after the last newline is a line too (usually empty).
   const raw = oldText === '' ? [] : oldText.split('\n')
-  if (raw.length > 0 && raw[raw.length - 1] === '') raw.pop()
   for (const original of raw) {
     const trimmed = original.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '')
     const { owner, text } = lineOwner(trimmed)

@@ -20,6 +20,7 @@ import { createConsoleApi } from './console-api'
 import { FailoverManager } from './failover'
 import { autoFailoverRequest, failoverRunRequest, groupMasterId, optionalGroupMasterId } from './failover-validate'
 import { Fleet } from './fleet'
+import { configEditorHandlers, mergeSpecConfig } from './config-editor'
 import { offlineStatus, statusFromInfo } from './info'
 import { Monitor, type MonitorTarget, type PollResult } from './monitor'
 import { MetricsHistoryStore } from './metrics'
@@ -627,6 +628,20 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       mustGet,
       answers,
       run: (spec, argv) => (options.runOnce ?? runOnce)(spec.host, spec.port, argv, authOf(spec)),
+    }),
+    // Config editor (issue 7): CONFIG GET/SET/REWRITE over the wire; local nodes keep saved directives in their spec.
+    ...configEditorHandlers({
+      mustGet,
+      answers,
+      run: (spec, argv) => (options.runOnce ?? runOnce)(spec.host, spec.port, argv, authOf(spec)),
+      confPath: (spec) => fleet.confPath(spec.id),
+      rememberDirectives(spec, directives) {
+        // Saved in the fleet file only: re-rendering the conf now would drop the comments CONFIG REWRITE just kept.
+        const current = fleet.get(spec.id)
+        if (!current) return
+        current.config = mergeSpecConfig(current.config, directives)
+        fleet.save()
+      },
     }),
   }
 

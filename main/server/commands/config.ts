@@ -8,6 +8,7 @@ import type { CommandSpec } from './types'
 import type { Reply } from '../protocol/reply'
 import { OK, ERR_SYNTAX, bulk, error, map, simple, array } from '../protocol/replies'
 import { Config } from '../config/config'
+import { rewriteConfigFile } from '../config/rewrite'
 
 function liveConfig(ctx: CommandContext): Config | null {
   return ctx.server.config instanceof Config ? ctx.server.config : null
@@ -44,8 +45,9 @@ function configResetStat(ctx: CommandContext): Reply {
 
 function configRewrite(ctx: CommandContext): Reply {
   const config = liveConfig(ctx)
-  if (!config?.configFile) return error('ERR The server is running without a config file')
-  return error('ERR CONFIG REWRITE is not supported by tandem-server yet')
+  if (!config) return NO_CONFIG
+  const failure = rewriteConfigFile(config)
+  return failure === null ? OK : error(failure)
 }
 
 const HELP = [
