@@ -35,7 +35,7 @@ export const NODE_TABS: readonly NodeTab[] = [
   { id: 'overview', label: 'Overview', component: defineAsyncComponent(() => import('./OverviewTab.vue')) },
   { id: 'console', label: 'Console', component: defineAsyncComponent(() => import('../NodeConsole.vue')) },
   { id: 'config', label: 'Config' },
-  { id: 'dashboard', label: 'Dashboard' },
+  { id: 'dashboard', label: 'Dashboard', component: defineAsyncComponent(() => import('../dashboard/DashboardTab.vue')) },
   { id: 'keys', label: 'Keys' },
 ]
 
