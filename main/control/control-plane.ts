@@ -20,6 +20,7 @@ import { createConsoleApi } from './console-api'
 import { FailoverManager } from './failover'
 import { autoFailoverRequest, failoverRunRequest, groupMasterId, optionalGroupMasterId } from './failover-validate'
 import { Fleet } from './fleet'
+import { KeyBrowser, keyBrowserHandlers } from './key-browser'
 import { configEditorHandlers, mergeSpecConfig } from './config-editor'
 import { offlineStatus, statusFromInfo } from './info'
 import { Monitor, type MonitorTarget, type PollResult } from './monitor'
@@ -91,6 +92,11 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   let closed = false
   /** Serialises operations per node so a double click cannot start a node twice. */
   const nodeLocks = new Map<string, Promise<unknown>>()
+  const keyBrowser = new KeyBrowser({
+    mustGet,
+    authOf,
+    reachable: (spec) => ['running', 'external'].includes(processStateOf(spec)),
+  })
   const consoleApi = createConsoleApi({
     mustGet: (id) => mustGet(id),
     authOf: (spec) => authOf(spec),
@@ -622,6 +628,8 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     'console.commands': (params) => consoleApi.commands(params),
     'console.streamStart': (params) => consoleApi.streamStart(params),
     'console.streamStop': (params) => consoleApi.streamStop(params),
+    // Key browser (issue 7): SCAN pages, values by pages, edits — over the wire.
+    ...keyBrowserHandlers(keyBrowser),
 
     ...dashboardHandlers({
       history: metricsHistory,
@@ -687,6 +695,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       monitor.stop()
       for (const session of consoles.values()) session.close()
       consoleApi.close()
+      keyBrowser.close()
       await Promise.all([...processes.values()].map((p) => p.stop().catch(() => {})))
     },
     killAllNow() {
