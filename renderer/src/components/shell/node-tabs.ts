@@ -34,7 +34,7 @@ export interface NodeTab {
 export const NODE_TABS: readonly NodeTab[] = [
   { id: 'overview', label: 'Overview', component: defineAsyncComponent(() => import('./OverviewTab.vue')) },
   { id: 'console', label: 'Console', component: defineAsyncComponent(() => import('../NodeConsole.vue')) },
-  { id: 'config', label: 'Config' },
+  { id: 'config', label: 'Config', component: defineAsyncComponent(() => import('../config/ConfigEditor.vue')) },
   { id: 'dashboard', label: 'Dashboard', component: defineAsyncComponent(() => import('../dashboard/DashboardTab.vue')) },
   { id: 'keys', label: 'Keys' },
 ]
