@@ -47,8 +47,17 @@ async function scrollToTop(page: Page): Promise<void> {
 
 async function selectNode(page: Page, name: string): Promise<void> {
   await nodeRow(page, name).getByTestId('node-console').click()
+  await page.locator('[data-testid="node-tab"][data-tab="console"]').click()
   const port = (await nodeRow(page, name).getByTestId('node-port').innerText()).trim()
   await expect(page.getByTestId('console-prompt')).toHaveText(`127.0.0.1:${port}>`)
+}
+
+/** The node's Overview tab, where its group's failover panel is (the console tab hides it). */
+async function showOverview(page: Page): Promise<Locator> {
+  await page.locator('[data-testid="node-tab"][data-tab="overview"]').click()
+  const panel = page.getByTestId('failover-panel')
+  await expect(panel).toHaveCount(1)
+  return panel
 }
 
 /** Types a command until its reply is `expected` (a role change reaches the console a moment later). */
@@ -99,7 +108,7 @@ test('automatic failover settings refuse bad values with a message and save good
   await openApp(page)
   await createGroup(page, PAIR, 1)
   await selectNode(page, PAIR_MASTER)
-  const panel = page.getByTestId('failover-panel')
+  const panel = await showOverview(page)
   await expect(panel.getByTestId('failover-auto-summary')).toHaveText('Automatic failover off.')
 
   await panel.getByTestId('failover-settings-open').click()
@@ -127,6 +136,7 @@ test('automatic failover settings refuse bad values with a message and save good
   await page.reload()
   await expect(page.getByTestId('connection-state')).toHaveText('Connected')
   await selectNode(page, PAIR_MASTER)
+  await showOverview(page)
   await expect(page.getByTestId('failover-auto-summary')).toHaveAttribute('data-enabled', 'true')
 
   // Off again (the default), values kept.
@@ -160,7 +170,7 @@ test('Failover asks first naming the replica, shows each step, swaps the roles a
   await expect(masterRow.getByTestId('node-role')).toHaveText('master')
 
   // The group panel's button: the confirmation names the replica, the mode and why.
-  await page.getByTestId('failover-panel').getByTestId('failover-button').click()
+  await (await showOverview(page)).getByTestId('failover-button').click()
   await expect(dialog).toHaveAttribute('data-phase', 'confirm')
   await expect(dialog).toHaveAttribute('data-mode', 'coordinated')
   await expect(dialog.getByTestId('failover-mode')).toHaveText('Coordinated failover (master answers)')
@@ -207,7 +217,7 @@ test('Failover asks first naming the replica, shows each step, swaps the roles a
   await expect(page.getByTestId('console-reply').last()).toHaveText('OK')
 
   // The timeline keeps the run with timestamps: detection, choice, promotion.
-  const timeline = page.getByTestId('failover-panel').getByTestId('failover-timeline')
+  const timeline = (await showOverview(page)).getByTestId('failover-timeline')
   const run = timeline.getByTestId('failover-record').first()
   await expect(run).toHaveAttribute('data-outcome', 'succeeded')
   await expect(run.getByTestId('failover-record-title')).toHaveText(`${PAIR_MASTER} → ${PAIR_REPLICA}`)
@@ -234,7 +244,7 @@ test('crash case: kill the master, fail over to a replica, restart the old maste
   await expect(page.getByTestId('console-reply').last()).toHaveText('(integer) 2')
 
   // Kill master asks first.
-  const panel = page.getByTestId('failover-panel')
+  const panel = await showOverview(page)
   await panel.getByTestId('kill-master').click()
   await panel.getByTestId('kill-cancel').click()
   await expect(masterRow.getByTestId('node-live')).toHaveAttribute('data-live', 'true')
@@ -269,7 +279,7 @@ test('crash case: kill the master, fail over to a replica, restart the old maste
   await expect(page.getByTestId('console-reply').last()).toHaveText('OK')
 
   // The timeline has the promotion and the other replica's repoint and resync.
-  const run = page.getByTestId('failover-timeline').getByTestId('failover-record').first()
+  const run = (await showOverview(page)).getByTestId('failover-timeline').getByTestId('failover-record').first()
   await expect(run).toHaveAttribute('data-mode', 'master-down')
   await expect(run).toHaveAttribute('data-outcome', 'succeeded')
   const kinds = await stepKinds(run)
@@ -297,7 +307,7 @@ test('automatic failover: the master killed from the node list is replaced by it
   const masterRow = nodeRow(page, `${AUTO}-master`)
   const replicaRow = nodeRow(page, `${AUTO}-replica-1`)
   await selectNode(page, `${AUTO}-master`)
-  const panel = page.getByTestId('failover-panel')
+  const panel = await showOverview(page)
   await panel.getByTestId('failover-settings-open').click()
   await panel.getByTestId('failover-auto-enabled').check()
   await panel.getByTestId('failover-down-after').fill('1000')
@@ -313,7 +323,7 @@ test('automatic failover: the master killed from the node list is replaced by it
   // Nobody presses Failover: the replica takes over on its own.
   await expect(replicaRow.getByTestId('node-role')).toHaveText('master', { timeout: 30_000 })
   await selectNode(page, `${AUTO}-replica-1`)
-  const run = page.getByTestId('failover-timeline').getByTestId('failover-record').first()
+  const run = (await showOverview(page)).getByTestId('failover-timeline').getByTestId('failover-record').first()
   await expect(run).toHaveAttribute('data-trigger', 'auto')
   await expect(run).toHaveAttribute('data-mode', 'master-down')
   await expect(run).toHaveAttribute('data-outcome', 'succeeded', { timeout: 15_000 })
