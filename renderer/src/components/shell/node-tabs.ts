@@ -36,7 +36,7 @@ export const NODE_TABS: readonly NodeTab[] = [
   { id: 'console', label: 'Console', component: defineAsyncComponent(() => import('../NodeConsole.vue')) },
   { id: 'config', label: 'Config', component: defineAsyncComponent(() => import('../config/ConfigEditor.vue')) },
   { id: 'dashboard', label: 'Dashboard', component: defineAsyncComponent(() => import('../dashboard/DashboardTab.vue')) },
-  { id: 'keys', label: 'Keys' },
+  { id: 'keys', label: 'Keys', component: defineAsyncComponent(() => import('../keys/KeyBrowser.vue')) },
 ]
 
 export function nodeTab(id: NodeTabId): NodeTab {
