@@ -73,7 +73,8 @@ export const useConfigEditorStore = defineStore('config-editor', () => {
       if (result.applied.length) parts.push(`Applied ${result.applied.join(', ')}`)
       if (result.savedToFile) parts.push('saved to the config file')
       if (result.restartRequired.length) parts.push(`restart required for ${result.restartRequired.join(', ')}`)
-      setOutcome(id, { ok: true, text: `${parts.join('; ')}.` })
+      const text = parts.join('; ')
+      setOutcome(id, { ok: true, text: `${text.charAt(0).toUpperCase()}${text.slice(1)}.` })
       return true
     } catch (e) {
       setOutcome(id, { ok: false, text: messageOf(e) })
