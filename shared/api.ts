@@ -194,6 +194,14 @@ export interface ApiEvents {
 }
 export type ApiEvent = keyof ApiEvents
 
+/** Every event, checked against ApiEvents by the compiler: the web and Electron faces forward exactly these. */
+const EVENT_NAMES: Record<ApiEvent, true> = {
+  'fleet.changed': true,
+  'failover.progress': true,
+  'console.stream': true,
+}
+export const API_EVENTS = Object.keys(EVENT_NAMES) as ApiEvent[]
+
 /** What a renderer can call: implemented by main/control, exposed by main/app (IPC) and main/web (WebSocket). */
 export interface TandemApi {
   call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>>

@@ -6,7 +6,7 @@
 import { app, BrowserWindow, ipcMain, shell } from 'electron'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/api'
+import { API_EVENTS, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/api'
 import { createControlPlane, type ControlPlane } from '../control/control-plane'
 import { resolveDataDir } from '../control/data-dir'
 import { killAllServersNow } from '../control/node-process'
@@ -56,12 +56,11 @@ function wireIpc(plane: ControlPlane): void {
       return { ok: false, error: e instanceof Error ? e.message : String(e) }
     }
   })
-  plane.on('fleet.changed', (payload) => {
-    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT_CHANNEL, 'fleet.changed', payload)
-  })
-  plane.on('console.stream', (payload) => {
-    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT_CHANNEL, 'console.stream', payload)
-  })
+  for (const event of API_EVENTS) {
+    plane.on(event, (payload) => {
+      if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT_CHANNEL, event, payload)
+    })
+  }
 }
 
 if (!app.requestSingleInstanceLock()) {

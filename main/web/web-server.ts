@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { WebSocketServer, type WebSocket, type RawData } from 'ws'
-import type { WireRequest, WireResponse } from '../../shared/api'
+import { API_EVENTS, type WireRequest, type WireResponse } from '../../shared/api'
 import type { ControlPlane } from '../control/control-plane'
 import { contentTypeFor, resolveStaticPath } from './static-files'
 
@@ -146,9 +146,9 @@ export function startWebServer(options: WebServerOptions): Promise<WebServer> {
     const send = (frame: WireResponse) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
     }
-    const unsubscribe = control.on('fleet.changed', (payload) => send({ kind: 'event', event: 'fleet.changed', payload }))
-    ws.on('close', unsubscribe)
-    ws.on('close', control.on('console.stream', (payload) => send({ kind: 'event', event: 'console.stream', payload })))
+    for (const event of API_EVENTS) {
+      ws.on('close', control.on(event, (payload) => send({ kind: 'event', event, payload } as WireResponse)))
+    }
     ws.on('error', () => {})
     ws.on('message', (data: RawData) => {
       const request = parseWireRequest(data.toString())
