@@ -217,7 +217,8 @@ export const useConsoleStore = defineStore('console', () => {
     if (!s || s.streamId !== batch.streamId) return
     const pending = pendingStream.get(batch.nodeId) ?? { messages: [], dropped: 0 }
     pending.messages.push(...batch.messages)
-    pending.dropped += batch.dropped + capRows(pending.messages, MAX_LINES)
+    // Room left for the 'skipped' note, so the cap below never cuts the note itself.
+    pending.dropped += batch.dropped + capRows(pending.messages, MAX_LINES - 10)
     if (batch.ended !== undefined) pending.ended = batch.ended
     pendingStream.set(batch.nodeId, pending)
     if (!frameScheduled) {
