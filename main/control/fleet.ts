@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { NodeSpec } from '../../shared/types'
-import { CONF_FILE_NAME, LOG_FILE_NAME, quoteConfArg, renderRedisConf } from './redis-conf'
+import { CONF_FILE_NAME, LOG_FILE_NAME, mergeRedisConf, quoteConfArg, renderRedisConf } from './redis-conf'
 
 export const FLEET_FILE_NAME = 'fleet.json'
 
@@ -143,7 +143,9 @@ export class Fleet {
     const dir = this.nodeDir(spec.id)
     mkdirSync(dir, { recursive: true })
     const path = this.confPath(spec.id)
-    writeFileSync(path, renderRedisConf({ port: spec.port, dir, name: spec.name, config: this.effectiveConfig(spec) }))
+    const fresh = renderRedisConf({ port: spec.port, dir, name: spec.name, config: this.effectiveConfig(spec) })
+    // The user's comments and order survive a restart, as they survive CONFIG REWRITE.
+    writeFileSync(path, existsSync(path) ? mergeRedisConf(readFileSync(path, 'utf8'), fresh) : fresh)
     return path
   }
 

@@ -4,6 +4,9 @@
  * node's own directives. Same format for tandem-server and real redis-server.
  */
 import { join } from 'node:path'
+import { findDirective } from '../../shared/config-directives'
+import { rewriteConfText, type RewriteEntry } from '../../shared/config-edit'
+import { splitArgs } from '../../shared/split-args'
 
 /** Directives Tandem sets itself; a node's extra config may not override them. */
 export const MANAGED_DIRECTIVES = ['port', 'bind', 'dir', 'logfile', 'daemonize', 'include'] as const
@@ -46,4 +49,36 @@ export function renderRedisConf(opts: { port: number; dir: string; name: string;
     lines.push(`${name} ${oneLine === '' ? '""' : oneLine}`)
   }
   return lines.join('\n') + '\n'
+}
+
+/** The directive a config line sets (canonical name), or undefined for comments, blanks and unreadable lines. */
+function directiveOf(line: string): string | undefined {
+  const trimmed = line.trim()
+  if (trimmed === '' || trimmed.startsWith('#')) return undefined
+  const name = splitArgs(trimmed)?.[0]?.toLowerCase()
+  if (name === undefined) return undefined
+  return findDirective(name)?.name ?? name
+}
+
+/**
+ * A node's config file regenerated from its settings without losing what the
+ * user wrote in it: the freshly rendered directives replace their old lines in
+ * place (the same merge as CONFIG REWRITE), directives the settings no longer
+ * carry are dropped (a detached node loses its `replicaof`), and comments,
+ * blank lines and order stay.
+ */
+export function mergeRedisConf(oldText: string, freshText: string): string {
+  const entries = new Map<string, RewriteEntry>()
+  for (const line of freshText.split('\n')) {
+    const name = directiveOf(line)
+    if (name === undefined) continue
+    const entry = entries.get(name) ?? { name, lines: [], force: true }
+    entry.lines.push(line)
+    entries.set(name, entry)
+  }
+  for (const line of oldText.split('\n')) {
+    const name = directiveOf(line)
+    if (name !== undefined && !entries.has(name)) entries.set(name, { name, lines: [], force: false })
+  }
+  return rewriteConfText(oldText, [...entries.values()])
 }

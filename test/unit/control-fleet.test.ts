@@ -46,6 +46,21 @@ describe('Fleet persistence', () => {
     expect(new Fleet(dir).list()).toEqual([])
   })
 
+  it("keeps the user's comments and order when the node's config is written again, and drops what the settings no longer carry", () => {
+    const fleet = new Fleet(dir)
+    fleet.add(spec({ config: { maxmemory: '10mb', replicaof: '127.0.0.1 7000' } }))
+    const path = join(dir, 'nodes', 'n1', 'redis.conf')
+    const edited = readFileSync(path, 'utf8').replace('maxmemory 10mb\n', '# cache for the demo\nmaxmemory 10mb\n') + '# my own note at the end\n'
+    writeFileSync(path, edited)
+    fleet.update(spec({ config: { maxmemory: '20mb', appendonly: 'yes' } }))
+    const conf = readFileSync(path, 'utf8')
+    expect(conf).toContain('# cache for the demo\nmaxmemory 20mb\n')
+    expect(conf).toContain('# my own note at the end\n')
+    expect(conf).toContain('appendonly yes\n')
+    expect(conf).not.toContain('replicaof')
+    expect(conf.indexOf('port 7001')).toBeLessThan(conf.indexOf('maxmemory'))
+  })
+
   it('refuses a corrupt fleet file instead of overwriting it', () => {
     writeFileSync(join(dir, 'fleet.json'), '{ not json')
     expect(() => new Fleet(dir)).toThrow(FleetFileError)
