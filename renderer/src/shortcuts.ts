@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Keyboard shortcuts: which key press means which action. Pure, so the
  * table is unit-tested; App.vue listens and runs the actions.

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Light and dark themes. The user's choice is `system` (follow
  * prefers-color-scheme, live) unless they pick one, which is kept in

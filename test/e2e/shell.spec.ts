@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The app shell: light/dark themes (system-following, with an override kept
  * across reloads), keyboard shortcuts between a node's tabs that leave typing

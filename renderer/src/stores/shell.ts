@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Where the user is in the app: the fleet-level view, the selected node's
  * tab, whether the console is docked under the other tabs, and the shortcut

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Runs the shortcuts of shortcuts.ts for the whole window while the app is
  * mounted. Acts, and stops the browser's default, only when a key means
