@@ -28,7 +28,7 @@ async function nodeId(page: Page, name: string): Promise<string> {
 async function configGet(page: Page, id: string, name: string): Promise<string> {
   const reply = await callApi(page, 'console.exec', { id, argv: ['CONFIG', 'GET', name] })
   if (reply.type !== 'array' && reply.type !== 'map') throw new Error(`CONFIG GET ${name}: ${JSON.stringify(reply)}`)
-  const value = reply.type === 'array' ? reply.items[1] : reply.entries[0]?.[1]
+  const value = reply.type === 'map' ? reply.entries[0]?.[1] : reply.items[1]
   return value && 'value' in value ? String(value.value) : ''
 }
 
