@@ -21,7 +21,9 @@
  *   readRdb(bytes, { onAux, onSelectDb, onResizeDb, onKey }, { fileName: 'dump.rdb' })
  *
  * calls back per AUX field, SELECTDB, RESIZEDB and key (value in the portable
- * shape of rdb-value.ts; value-bridge.ts fromPortable makes a store value),
+ * shape of rdb-value.ts; value-bridge.ts fromPortable makes a store value;
+ * `onKeyText` instead of `onKey` gets the key as latin1 text, decoded from the
+ * image without a Buffer per key — the loader's bulk path),
  * checks EOF + CRC64, and throws `RdbLoadError` (file name, byte offset,
  * reason) on anything malformed, truncated or unsupported (modules,
  * functions, streams). Empty keys are skipped, as Redis does.
