@@ -95,6 +95,8 @@ export class KeyBrowser {
       host: spec.host,
       port: spec.port,
       db,
+      // RESP2: replies as the wire shows them to redis-cli (ZRANGE WITHSCORES flat, scores as text).
+      protocol: 2,
       ...(auth?.username !== undefined ? { username: auth.username } : {}),
       ...(auth ? { password: auth.password } : {}),
       lazyConnect: false,
