@@ -9,7 +9,7 @@ import { Redis } from 'ioredis'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createControlPlane, type ControlPlane } from '../../main/control/control-plane'
 import { forkLauncher } from '../../main/control/server-launcher'
-import type { KeyItem } from '../../shared/types'
+import type { KeyItem, KeyItemsPage } from '../../shared/types'
 import { TANDEM_SERVER_JS, hasRealRedis, startRedis, startTandem, tempDir, type RunningServer } from '../helpers/processes'
 
 const kinds: [string, () => Promise<RunningServer>, boolean][] = [
@@ -29,7 +29,7 @@ describe.each(kinds)('key browser on an attached %s', (_name, start, available) 
     plane = createControlPlane({ dataDir: tempDir('tandem-keys-'), launch: forkLauncher(TANDEM_SERVER_JS), resumeRunning: false })
     await plane.ready
     id = (await plane.call('node.attachExternal', { host: '127.0.0.1', port: server.port })).spec.id
-    client = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true })
+    client = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true, protocol: 2 })
     await client.connect()
   })
 
@@ -92,7 +92,7 @@ describe.each(kinds)('key browser on an attached %s', (_name, start, available) 
       let cursor: string | null = '0'
       let pages = 0
       while (cursor !== null) {
-        const page = await plane.call('keys.items', { id, key, type, cursor, count })
+        const page: KeyItemsPage = await plane.call('keys.items', { id, key, type, cursor, count })
         items.push(...page.items)
         cursor = page.next
         pages++
@@ -144,7 +144,7 @@ describe.each(kinds)('key browser on an attached %s', (_name, start, available) 
     await plane.call('keys.edit', { id, key: 'z', edit: { op: 'zset.add', member: 'm', score: '2.5' } })
     await plane.call('keys.edit', { id, key: 'z', edit: { op: 'zset.add', member: 'n', score: '-inf' } })
     await plane.call('keys.edit', { id, key: 'z', edit: { op: 'zset.remove', member: 'n' } })
-    expect(await client.zrange('z', 0, -1, 'WITHSCORES')).toEqual(['m', '2.5'])
+    expect(await client.call('ZRANGE', 'z', '0', '-1', 'WITHSCORES')).toEqual(['m', '2.5'])
 
     await plane.call('keys.edit', { id, key: 'st', edit: { op: 'set.add', member: 'x' } })
     await plane.call('keys.edit', { id, key: 'st', edit: { op: 'set.add', member: 'y' } })
