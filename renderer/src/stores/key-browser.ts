@@ -50,6 +50,7 @@ export const useKeyBrowserStore = defineStore('key-browser', () => {
   const dbsize = ref<number | null>(null)
   const scanCalls = ref(0)
   const error = ref<string | null>(null)
+  const stopRequested = ref(false)
   let scanGeneration = 0
 
   const selected = ref<string | null>(null)
@@ -89,15 +90,42 @@ export const useKeyBrowserStore = defineStore('key-browser', () => {
   /** A new scan with the current pattern and type filter. */
   async function search(): Promise<void> {
     resetListing()
-    await loadMore()
+    await fill()
   }
 
-  /** The next SCAN page (a rare pattern may bring few keys per page: the cursor goes on). */
-  async function loadMore(): Promise<void> {
+  /**
+   * SCAN pages until SCAN_PAGE more keys are listed, the scan completes, or
+   * Stop: a rare pattern over millions of keys comes back in several budgeted
+   * calls, each a chance to stop, instead of one long call.
+   */
+  async function fill(): Promise<void> {
     if (!nodeId.value || scanning.value || complete.value) return
     const generation = scanGeneration
+    const target = keys.value.length + SCAN_PAGE
+    stopRequested.value = false
     scanning.value = true
     started.value = true
+    try {
+      do {
+        await loadPage(generation)
+      } while (generation === scanGeneration && !stopRequested.value && !complete.value && !error.value && keys.value.length < target)
+    } finally {
+      if (generation === scanGeneration) scanning.value = false
+    }
+  }
+
+  /** Stops a filling scan after the page in flight; "Load more" goes on from the cursor. */
+  function stopScan(): void {
+    stopRequested.value = true
+  }
+
+  async function loadMore(): Promise<void> {
+    await fill()
+  }
+
+  /** One keys.scan call from the current cursor; an answer for an older search is dropped. */
+  async function loadPage(generation: number): Promise<void> {
+    if (!nodeId.value) return
     error.value = null
     try {
       const page = await api().call('keys.scan', {
@@ -119,8 +147,6 @@ export const useKeyBrowserStore = defineStore('key-browser', () => {
       scanCalls.value += page.scanCalls
     } catch (e) {
       if (generation === scanGeneration) error.value = message(e)
-    } finally {
-      if (generation === scanGeneration) scanning.value = false
     }
   }
 
@@ -262,6 +288,8 @@ export const useKeyBrowserStore = defineStore('key-browser', () => {
     open,
     search,
     loadMore,
+    stopScan,
+    stopRequested,
     select,
     closeKey,
     loadItems,
