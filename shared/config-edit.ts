@@ -6,7 +6,7 @@
  * loads it. Names, types, bounds and defaults come from config-directives.ts.
  */
 import { formatBound, findDirective, type DirectiveSpec } from './config-directives'
-import { splitArgs } from './split-args'
+import { quoteArg, splitArgs } from './split-args'
 
 export type EditCheck = { ok: true; value: string } | { ok: false; message: string }
 
@@ -130,22 +130,8 @@ export function savePoints(value: string): [number, number][] {
   return out
 }
 
-/** sds.c sdscatrepr: how Redis quotes string values in a rewritten file. */
-export function reprArg(s: string): string {
-  let out = '"'
-  for (const ch of s) {
-    const code = ch.charCodeAt(0)
-    if (ch === '\\' || ch === '"') out += `\\${ch}`
-    else if (ch === '\n') out += '\\n'
-    else if (ch === '\r') out += '\\r'
-    else if (ch === '\t') out += '\\t'
-    else if (ch === '\x07') out += '\\a'
-    else if (ch === '\b') out += '\\b'
-    else if (code < 32 || code === 127) out += `\\x${code.toString(16).padStart(2, '0')}`
-    else out += ch
-  }
-  return `${out}"`
-}
+/** sds.c sdscatrepr: how Redis quotes string values in a rewritten file (the one quoting, beside splitArgs). */
+export const reprArg = quoteArg
 
 /** config.c rewriteConfigFormatMemory: the largest unit that divides exactly. */
 export function formatMemory(value: string): string {

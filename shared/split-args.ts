@@ -91,3 +91,20 @@ export function splitArgsBytes(line: Uint8Array): Uint8Array[] | null {
     return bytes
   })
 }
+
+/** sds.c sdscatrepr: a double-quoted, C-escaped string that splitArgs turns back into `s` (config files, CONFIG REWRITE). */
+export function quoteArg(s: string): string {
+  let out = '"'
+  for (const ch of s) {
+    const code = ch.charCodeAt(0)
+    if (ch === '\\' || ch === '"') out += `\\${ch}`
+    else if (ch === '\n') out += '\\n'
+    else if (ch === '\r') out += '\\r'
+    else if (ch === '\t') out += '\\t'
+    else if (ch === '\x07') out += '\\a'
+    else if (ch === '\b') out += '\\b'
+    else if (code < 32 || code === 127) out += `\\x${code.toString(16).padStart(2, '0')}`
+    else out += ch
+  }
+  return `${out}"`
+}

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { DEPRECATED_DIRECTIVES, findDirective } from '../../../shared/config-directives'
-import { splitArgs } from '../../../shared/split-args'
+import { quoteArg, splitArgs } from '../../../shared/split-args'
 import { Config } from './config'
 import { globMatch } from './glob'
 
@@ -47,22 +47,7 @@ export interface CommandLine {
   options: string
 }
 
-/** sds.c sdscatrepr: a quoted string that splitArgs turns back into `s`. */
-export function quoteArg(s: string): string {
-  let out = '"'
-  for (const ch of s) {
-    const code = ch.charCodeAt(0)
-    if (ch === '\\' || ch === '"') out += `\\${ch}`
-    else if (ch === '\n') out += '\\n'
-    else if (ch === '\r') out += '\\r'
-    else if (ch === '\t') out += '\\t'
-    else if (ch === '\x07') out += '\\a'
-    else if (ch === '\b') out += '\\b'
-    else if (code < 32 || code === 127) out += `\\x${code.toString(16).padStart(2, '0')}`
-    else out += ch
-  }
-  return `${out}"`
-}
+export { quoteArg }
 
 /**
  * server.c main(): `[config-file] [-] [--name value ...] [-]`. Each `--name`
