@@ -337,95 +337,249 @@ export function readRdb(bytes: Buffer, handlers: RdbReadHandlers, options: RdbRe
     throw new RdbLoadError(file, at, reason)
   }
 
-  if (bytes.length < 9) fail(bytes.length === 0 ? 'empty file' : 'file too short for the RDB header', 0)
-  if (bytes.subarray(0, 5).toString('latin1') !== 'REDIS') fail('wrong signature (not an RDB file)', 0)
-  const versionText = bytes.subarray(5, 9).toString('latin1')
-  const version = /^[0-9]{4}$/.test(versionText) ? Number(versionText) : NaN
-  if (!(version >= 1 && version <= RDB_MAX_READ_VERSION)) fail(`can't handle RDB format version ${versionText}`, 5)
+  const header = readHeader(bytes)
+  if (typeof header !== 'number') fail(header.reason, header.at)
+  const version = header as number
   r.pos = 9
 
-  let db = 0
-  let expireAt: number | undefined
-  const onKeyText = handlers.onKeyText
+  const parser = new RdbRecordParser(handlers)
   try {
     for (;;) {
       recordStart = r.pos
-      const type = r.byte()
-      switch (type) {
-        case RDB_OPCODE.EXPIRETIME: {
-          expireAt = r.bytes(4).readInt32LE(0) * 1000
-          continue
-        }
-        case RDB_OPCODE.EXPIRETIME_MS: {
-          // Written little-endian from v9; host order (x86: little-endian) before.
-          expireAt = readInt64LE(r)
-          continue
-        }
-        case RDB_OPCODE.FREQ:
-          r.byte()
-          continue
-        case RDB_OPCODE.IDLE:
-          r.length()
-          continue
-        case RDB_OPCODE.EOF:
-          return finishEof(bytes, r, version, file)
-        case RDB_OPCODE.SELECTDB:
-          db = r.length()
-          handlers.onSelectDb?.(db)
-          continue
-        case RDB_OPCODE.RESIZEDB: {
-          const size = r.length()
-          const expires = r.length()
-          handlers.onResizeDb?.(size, expires)
-          continue
-        }
-        case RDB_OPCODE.AUX: {
-          const key = r.string().toString('latin1')
-          const value = r.string()
-          handlers.onAux?.(key, value)
-          continue
-        }
-        case RDB_OPCODE.MODULE_AUX:
-          fail('module auxiliary data (MODULE_AUX) found, but tandem-server has no modules')
-          break
-        case RDB_OPCODE.FUNCTION:
-        case RDB_OPCODE.FUNCTION2:
-          fail('function libraries (FUNCTION) found, but tandem-server does not support functions')
-          break
-        default:
-          break
-      }
-      if (!isObjectType(type)) fail(`unknown RDB object type ${type}`)
-      if (onKeyText !== undefined && type === RDB_TYPE.STRING) {
-        // The bulk of a big dump: key text and value bytes straight from the image.
-        const key = readKeyText(r)
-        onKeyText(db, key, { type: 'string', value: readStringBytes(r) }, expireAt)
-        expireAt = undefined
-        continue
-      }
-      const key = onKeyText !== undefined ? Buffer.from(readKeyText(r), 'latin1') : r.string()
-      if (MODULE_TYPES.has(type)) fail(`key '${printable(key)}' holds a module value, but tandem-server has no modules`)
-      if (STREAM_TYPES.has(type)) fail(`key '${printable(key)}' holds a stream, which tandem-server does not support yet`)
-      let value: PortableValue | null = null
-      try {
-        value = readValue(type, r)
-      } catch (e) {
-        if (!(e instanceof RdbFormatError && e.message === 'empty key')) throw e
-      }
-      if (value === null) handlers.onEmptyKey?.(db, key)
-      else if (onKeyText !== undefined) onKeyText(db, key.toString('latin1'), value, expireAt)
-      else handlers.onKey?.(db, key, value, expireAt)
-      expireAt = undefined
+      if (parser.record(r)) return finishEof(bytes, r, version, file)
     }
   } catch (e) {
     if (e instanceof RdbLoadError) throw e
     if (e instanceof RdbFormatError) {
-      if (e.message === 'unexpected end of data') {
+      if (e.message === TRUNCATED) {
         throw new RdbLoadError(file, bytes.length, `unexpected end of file (truncated) in the record at byte offset ${recordStart}`)
       }
       throw new RdbLoadError(file, recordStart, e.message)
     }
     throw e
+  }
+}
+
+/** What RdbReader throws when a record runs past the bytes it has. */
+const TRUNCATED = 'unexpected end of data'
+
+/** The header's version, or an error text naming the offset it belongs to. */
+function readHeader(bytes: Buffer): number | { reason: string; at: number } {
+  if (bytes.length < 9) return { reason: bytes.length === 0 ? 'empty file' : 'file too short for the RDB header', at: 0 }
+  if (bytes.subarray(0, 5).toString('latin1') !== 'REDIS') return { reason: 'wrong signature (not an RDB file)', at: 0 }
+  const versionText = bytes.subarray(5, 9).toString('latin1')
+  const version = /^[0-9]{4}$/.test(versionText) ? Number(versionText) : NaN
+  if (!(version >= 1 && version <= RDB_MAX_READ_VERSION)) return { reason: `can't handle RDB format version ${versionText}`, at: 5 }
+  return version
+}
+
+/**
+ * One record of rdbLoadRio at a time, with the state carried between records
+ * (the selected db, a pending expire). A record either completes — its
+ * handler called — or throws before any handler ran, so a record cut short
+ * (RdbFormatError TRUNCATED) can be parsed again from its start once more
+ * bytes are there: what the streaming reader relies on.
+ */
+class RdbRecordParser {
+  private db = 0
+  private expireAt: number | undefined
+  private readonly onKeyText: RdbReadHandlers['onKeyText']
+
+  constructor(private readonly handlers: RdbReadHandlers) {
+    this.onKeyText = handlers.onKeyText
+  }
+
+  /** Parses the record at r.pos; true when it was the EOF opcode (r.pos just past it). */
+  record(r: RdbReader): boolean {
+    const handlers = this.handlers
+    const type = r.byte()
+    switch (type) {
+      case RDB_OPCODE.EXPIRETIME: {
+        this.expireAt = r.bytes(4).readInt32LE(0) * 1000
+        return false
+      }
+      case RDB_OPCODE.EXPIRETIME_MS: {
+        // Written little-endian from v9; host order (x86: little-endian) before.
+        this.expireAt = readInt64LE(r)
+        return false
+      }
+      case RDB_OPCODE.FREQ:
+        r.byte()
+        return false
+      case RDB_OPCODE.IDLE:
+        r.length()
+        return false
+      case RDB_OPCODE.EOF:
+        return true
+      case RDB_OPCODE.SELECTDB:
+        this.db = r.length()
+        handlers.onSelectDb?.(this.db)
+        return false
+      case RDB_OPCODE.RESIZEDB: {
+        const size = r.length()
+        const expires = r.length()
+        handlers.onResizeDb?.(size, expires)
+        return false
+      }
+      case RDB_OPCODE.AUX: {
+        const key = r.string().toString('latin1')
+        const value = r.string()
+        handlers.onAux?.(key, value)
+        return false
+      }
+      case RDB_OPCODE.MODULE_AUX:
+        throw new RdbFormatError('module auxiliary data (MODULE_AUX) found, but tandem-server has no modules')
+      case RDB_OPCODE.FUNCTION:
+      case RDB_OPCODE.FUNCTION2:
+        throw new RdbFormatError('function libraries (FUNCTION) found, but tandem-server does not support functions')
+      default:
+        break
+    }
+    if (!isObjectType(type)) throw new RdbFormatError(`unknown RDB object type ${type}`)
+    const db = this.db
+    const onKeyText = this.onKeyText
+    if (onKeyText !== undefined && type === RDB_TYPE.STRING) {
+      // The bulk of a big dump: key text and value bytes straight from the image.
+      const key = readKeyText(r)
+      const value = readStringBytes(r)
+      const expireAt = this.expireAt
+      this.expireAt = undefined
+      onKeyText(db, key, { type: 'string', value }, expireAt)
+      return false
+    }
+    const key = onKeyText !== undefined ? Buffer.from(readKeyText(r), 'latin1') : r.string()
+    if (MODULE_TYPES.has(type)) throw new RdbFormatError(`key '${printable(key)}' holds a module value, but tandem-server has no modules`)
+    if (STREAM_TYPES.has(type)) throw new RdbFormatError(`key '${printable(key)}' holds a stream, which tandem-server does not support yet`)
+    let value: PortableValue | null = null
+    try {
+      value = readValue(type, r)
+    } catch (e) {
+      if (!(e instanceof RdbFormatError && e.message === 'empty key')) throw e
+    }
+    const expireAt = this.expireAt
+    this.expireAt = undefined
+    if (value === null) handlers.onEmptyKey?.(db, key)
+    else if (onKeyText !== undefined) onKeyText(db, key.toString('latin1'), value, expireAt)
+    else handlers.onKey?.(db, key, value, expireAt)
+    return false
+  }
+}
+
+/**
+ * rdbLoadRio fed piece by piece (a replica parsing its full sync while the
+ * bytes still arrive): push() parses every complete record and keeps the cut
+ * one for the next push (retried only once the bytes waiting have doubled,
+ * so a huge value is not re-parsed per chunk); end() says the payload is
+ * over and checks the EOF and CRC64. Handlers, errors and offsets are those
+ * of readRdb over the concatenated bytes; bytes after the checksum are
+ * ignored as readRdb ignores them.
+ */
+export class RdbStreamReader {
+  private readonly parser: RdbRecordParser
+  private readonly crc = new Crc64()
+  /** Unparsed bytes: the start of a cut record (or of the header / checksum). */
+  private pending: Buffer = Buffer.alloc(0)
+  private waiting: Buffer[] = []
+  private waitingLength = 0
+  /** Bytes available before the cut record is tried again. */
+  private retryAt = 0
+  /** Absolute offset of pending[0]. */
+  private base = 0
+  private version = 0
+  private eofSeen = false
+  private result: RdbReadResult | undefined
+
+  constructor(
+    handlers: RdbReadHandlers,
+    private readonly options: RdbReadOptions,
+  ) {
+    this.parser = new RdbRecordParser(handlers)
+  }
+
+  /** Bytes pushed so far. */
+  get bytesSeen(): number {
+    return this.base + this.pending.length + this.waitingLength
+  }
+
+  /** Throws RdbLoadError as soon as a complete record is bad. */
+  push(chunk: Buffer): void {
+    if (this.result !== undefined || chunk.length === 0) return
+    // Our own copy: values may keep slices of it, and the caller may reuse its buffer.
+    this.waiting.push(Buffer.from(chunk))
+    this.waitingLength += chunk.length
+    if (this.pending.length + this.waitingLength >= this.retryAt) this.parse()
+  }
+
+  /** The payload is complete: the checksum verdict, or RdbLoadError (truncated, bad CRC …). */
+  end(): RdbReadResult {
+    if (this.result === undefined && this.waitingLength > 0) this.parse()
+    if (this.result !== undefined) return this.result
+    const file = this.options.fileName
+    const total = this.bytesSeen
+    if (this.version === 0) {
+      const header = readHeader(this.pending)
+      throw new RdbLoadError(file, typeof header === 'number' ? total : header.at, typeof header === 'number' ? 'file too short for the RDB header' : header.reason)
+    }
+    if (this.eofSeen) throw new RdbLoadError(file, total, 'unexpected end of file (truncated) in the checksum after EOF')
+    throw new RdbLoadError(file, total, `unexpected end of file (truncated) in the record at byte offset ${this.base}`)
+  }
+
+  private parse(): void {
+    const bytes = this.waiting.length === 0 ? this.pending : Buffer.concat([this.pending, ...this.waiting], this.pending.length + this.waitingLength)
+    this.waiting = []
+    this.waitingLength = 0
+    this.retryAt = 0
+    const file = this.options.fileName
+    const r = new RdbReader(bytes)
+    if (this.version === 0) {
+      if (bytes.length < 9) return this.keep(bytes, 0, 9)
+      const header = readHeader(bytes)
+      if (typeof header !== 'number') throw new RdbLoadError(file, header.at, header.reason)
+      this.version = header
+      r.pos = 9
+    }
+    let recordStart = r.pos
+    if (!this.eofSeen) {
+      try {
+        for (;;) {
+          recordStart = r.pos
+          if (this.parser.record(r)) break
+        }
+      } catch (e) {
+        if (e instanceof RdbLoadError) throw e
+        if (!(e instanceof RdbFormatError)) throw e
+        if (e.message !== TRUNCATED) throw new RdbLoadError(file, this.base + recordStart, e.message)
+        // Cut short: try this record again when twice the bytes it had are there.
+        return this.keep(bytes, recordStart, 2 * (bytes.length - recordStart) + 1)
+      }
+      this.eofSeen = true
+      this.crc.update(bytes.subarray(0, r.pos))
+      if (this.version < 5) {
+        this.result = { version: this.version, checksumVerified: false, length: this.base + r.pos }
+        return
+      }
+      recordStart = r.pos
+    }
+    if (bytes.length - recordStart < 8) return this.keep(bytes, recordStart, 8, false)
+    const crcAt = this.base + recordStart
+    const stored = bytes.subarray(recordStart, recordStart + 8)
+    if (stored.every((b) => b === 0)) {
+      this.result = { version: this.version, checksumVerified: false, length: crcAt + 8 }
+      return
+    }
+    const computed = this.crc.bytesLE()
+    if (!computed.equals(stored)) {
+      throw new RdbLoadError(file, crcAt, `wrong RDB checksum expected: (${hex64(computed)}) got (${hex64(stored)})`)
+    }
+    this.result = { version: this.version, checksumVerified: true, length: crcAt + 8 }
+  }
+
+  /** Keeps bytes[from..] for the next parse; the bytes before it go into the checksum unless already counted. */
+  private keep(bytes: Buffer, from: number, retryAt: number, count = true): void {
+    if (count && from > 0) this.crc.update(bytes.subarray(0, from))
+    this.pending = bytes.subarray(from)
+    this.base += from
+    this.retryAt = retryAt
   }
 }
 

@@ -11,7 +11,7 @@ import type { Logger, ServerContext } from '../context'
 import type { Database } from '../store/database'
 import type { StringValue } from '../store/values'
 import { RdbFormatError } from './rdb-format'
-import { RdbLoadError, readRdb, type RdbReadResult } from './rdb-file'
+import { RdbLoadError, RdbStreamReader, readRdb, type RdbReadHandlers, type RdbReadResult } from './rdb-file'
 import { DEFAULT_LIMITS, type EncodingLimits } from './rdb-value'
 import { fromPortable, limitsFromConfig } from './value-bridge'
 import { rdbPath } from './rdb-save'
@@ -33,63 +33,111 @@ export interface RdbLoadStats extends RdbReadResult {
   readonly aux: ReadonlyMap<string, string>
 }
 
-/** Loads `bytes` into `databases` (expected empty). Throws RdbLoadError. */
-export function loadRdbInto(bytes: Buffer, databases: readonly Database[], options: RdbLoadOptions): RdbLoadStats {
+interface LoadCounters {
+  keysLoaded: number
+  keysExpired: number
+  readonly aux: Map<string, string>
+}
+
+/**
+ * The handlers that put what the reader finds into `databases`.
+ * `imageLength()` bounds RESIZEDB's hints (a key takes at least 3 bytes).
+ */
+function loadHandlers(databases: readonly Database[], options: RdbLoadOptions, imageLength: () => number, counters: LoadCounters): RdbReadHandlers {
   const limits = options.limits ?? DEFAULT_LIMITS
-  const aux = new Map<string, string>()
-  let keysLoaded = 0
-  let keysExpired = 0
+  const aux = counters.aux
   // Keys before any SELECTDB belong to database 0.
   let current = databases[0]
   current.beginBulkLoad(0, 0)
-  const result = readRdb(
-    bytes,
-    {
-      onAux(key, value) {
-        const text = value.toString('latin1')
-        aux.set(key, text)
-        // rdbLoadRio logs the "%"-prefixed keys (user info), and names the producing version.
-        if (key === 'redis-ver') options.log?.notice(`Loading RDB produced by version ${text}`)
-        else if (key === 'ctime') {
-          const age = Math.floor(options.now / 1000) - Number(text)
-          options.log?.notice(`RDB age ${Number.isFinite(age) ? Math.max(0, age) : 0} seconds`)
-        } else if (key === 'used-mem') {
-          options.log?.notice(`RDB memory usage when created ${(Number(text) / 1024 / 1024).toFixed(2)} Mb`)
-        } else if (key.startsWith('%')) options.log?.notice(`RDB '${key}': ${text}`)
-      },
-      onSelectDb(index) {
-        if (index >= databases.length) {
-          throw new RdbFormatError(
-            `FATAL: Data file was created with a Redis server configured to handle more than ${databases.length} databases`,
-          )
-        }
-        current = databases[index]
-        current.beginBulkLoad(0, 0)
-      },
-      onResizeDb(size, expiresSize) {
-        // dictExpand on RESIZEDB, bounded by what the rest of the image could hold (a key takes at least 3 bytes).
-        const bound = Math.floor(bytes.length / 3)
-        current.beginBulkLoad(Math.min(size, bound), Math.min(expiresSize, bound))
-      },
-      onKeyText(dbIndex, k, portable, expireAt) {
-        if (options.dropExpired && expireAt !== undefined && expireAt < options.now) {
-          keysExpired++
-          return
-        }
-        // Strings (nearly every key of a big dump) are stored as the reader made them: a fresh object nobody else holds.
-        const value = portable.type === 'string' ? (portable as StringValue) : fromPortable(portable, limits)
-        if (value === null) throw new RdbFormatError(`value of type ${portable.type} cannot be stored`)
-        if (!current.loadKey(k, value, expireAt)) throw new RdbFormatError(`duplicate key '${k}' in database ${dbIndex}`)
-        keysLoaded++
-      },
-      onEmptyKey(dbIndex, key) {
-        options.log?.warning(`rdbLoadObject skipping empty key: ${key.toString('latin1')}`)
-        void dbIndex
-      },
+  return {
+    onAux(key, value) {
+      const text = value.toString('latin1')
+      aux.set(key, text)
+      // rdbLoadRio logs the "%"-prefixed keys (user info), and names the producing version.
+      if (key === 'redis-ver') options.log?.notice(`Loading RDB produced by version ${text}`)
+      else if (key === 'ctime') {
+        const age = Math.floor(options.now / 1000) - Number(text)
+        options.log?.notice(`RDB age ${Number.isFinite(age) ? Math.max(0, age) : 0} seconds`)
+      } else if (key === 'used-mem') {
+        options.log?.notice(`RDB memory usage when created ${(Number(text) / 1024 / 1024).toFixed(2)} Mb`)
+      } else if (key.startsWith('%')) options.log?.notice(`RDB '${key}': ${text}`)
     },
-    { fileName: options.fileName },
-  )
-  return { ...result, keysLoaded, keysExpired, aux }
+    onSelectDb(index) {
+      if (index >= databases.length) {
+        throw new RdbFormatError(
+          `FATAL: Data file was created with a Redis server configured to handle more than ${databases.length} databases`,
+        )
+      }
+      current = databases[index]
+      current.beginBulkLoad(0, 0)
+    },
+    onResizeDb(size, expiresSize) {
+      // dictExpand on RESIZEDB, bounded by what the rest of the image could hold.
+      const bound = Math.floor(imageLength() / 3)
+      current.beginBulkLoad(Math.min(size, bound), Math.min(expiresSize, bound))
+    },
+    onKeyText(dbIndex, k, portable, expireAt) {
+      if (options.dropExpired && expireAt !== undefined && expireAt < options.now) {
+        counters.keysExpired++
+        return
+      }
+      // Strings (nearly every key of a big dump) are stored as the reader made them: a fresh object nobody else holds.
+      const value = portable.type === 'string' ? (portable as StringValue) : fromPortable(portable, limits)
+      if (value === null) throw new RdbFormatError(`value of type ${portable.type} cannot be stored`)
+      if (!current.loadKey(k, value, expireAt)) throw new RdbFormatError(`duplicate key '${k}' in database ${dbIndex}`)
+      counters.keysLoaded++
+    },
+    onEmptyKey(dbIndex, key) {
+      options.log?.warning(`rdbLoadObject skipping empty key: ${key.toString('latin1')}`)
+      void dbIndex
+    },
+  }
+}
+
+/** Loads `bytes` into `databases` (expected empty). Throws RdbLoadError. */
+export function loadRdbInto(bytes: Buffer, databases: readonly Database[], options: RdbLoadOptions): RdbLoadStats {
+  const counters: LoadCounters = { keysLoaded: 0, keysExpired: 0, aux: new Map() }
+  const result = readRdb(bytes, loadHandlers(databases, options, () => bytes.length, counters), { fileName: options.fileName })
+  return { ...result, keysLoaded: counters.keysLoaded, keysExpired: counters.keysExpired, aux: counters.aux }
+}
+
+/** RESIZEDB's bound when the payload's length is not announced (a diskless `$EOF:` stream). */
+const UNKNOWN_LENGTH_BOUND = 16 * 1024 * 1024
+
+/**
+ * loadRdbInto for bytes that arrive in pieces (a replica's full sync): each
+ * push() loads the complete records it brings into `databases` (staging
+ * databases: nobody reads them until finish() has verified the whole
+ * payload). A bad record does not throw from push(): the bytes after it are
+ * ignored and finish() throws its RdbLoadError, so the caller decides when
+ * to fail, as loadRdbInto's caller does after the transfer.
+ */
+export class RdbStreamLoad {
+  private readonly counters: LoadCounters = { keysLoaded: 0, keysExpired: 0, aux: new Map() }
+  private readonly reader: RdbStreamReader
+  private failure: unknown
+
+  /** `expectedLength()`: the announced payload length, 0 when unknown. */
+  constructor(databases: readonly Database[], options: RdbLoadOptions, expectedLength: () => number) {
+    const bound = (): number => expectedLength() || UNKNOWN_LENGTH_BOUND
+    this.reader = new RdbStreamReader(loadHandlers(databases, options, bound, this.counters), { fileName: options.fileName })
+  }
+
+  push(chunk: Buffer): void {
+    if (this.failure !== undefined) return
+    try {
+      this.reader.push(chunk)
+    } catch (e) {
+      this.failure = e
+    }
+  }
+
+  /** The payload is over: its stats once EOF and CRC64 check, else the first error (RdbLoadError). */
+  finish(): RdbLoadStats {
+    if (this.failure !== undefined) throw this.failure
+    const result = this.reader.end()
+    return { ...result, keysLoaded: this.counters.keysLoaded, keysExpired: this.counters.keysExpired, aux: this.counters.aux }
+  }
 }
 
 export type StartupLoadOutcome =

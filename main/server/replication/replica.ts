@@ -20,7 +20,7 @@
  * the master client sees them as present (Database expiry policy).
  */
 import { connect as connectSocket, type Socket } from 'node:net'
-import { readFileSync, renameSync, rmSync } from 'node:fs'
+import { renameSync, rmSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { ReplicaSide, Replication } from './replication'
 import type { CommandContext } from '../context'
@@ -31,11 +31,11 @@ import { NO_REPLY, OK, array, bulk, error, int, simple } from '../protocol/repli
 import { inTransaction } from '../commands/transactions'
 import { encodeCommand } from './propagation'
 import { handshakeSteps, parsePsyncReply, pingReplyAcceptable, takeLine, type HandshakeStep, type PsyncOutcome } from './handshake'
-import { FileSink, MemorySink, SyncPayloadReceiver } from './sync-receiver'
-import { loadRdbInto } from '../persistence/rdb-load'
+import { FileSink, ParsingSink, SyncPayloadReceiver } from './sync-receiver'
+import { RdbStreamLoad } from '../persistence/rdb-load'
 import { limitsFromConfig } from '../persistence/value-bridge'
 import { rdbPath } from '../persistence/rdb-save'
-import { createDatabases } from '../store/database'
+import { createDatabases, type Database } from '../store/database'
 
 const READONLY = error("READONLY You can't write against a read only replica.")
 const UNBLOCKED = error('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)')
@@ -54,7 +54,11 @@ export interface CachedMaster {
 /** The full sync in progress. */
 interface Transfer {
   readonly receiver: SyncPayloadReceiver
-  readonly sink: FileSink | MemorySink
+  /** The temp file (`repl-diskless-load disabled`, or on-empty-db with data), else undefined. */
+  readonly file: FileSink | undefined
+  /** Parses the payload as it arrives into `staging`, swapped in once the whole payload checks. */
+  readonly load: RdbStreamLoad
+  readonly staging: Database[]
   readonly replId: string
   readonly offset: number
 }
@@ -418,7 +422,7 @@ export class ReplicaLink implements ReplicaSide {
     if (transfer) {
       this.transfer = undefined
       transfer.receiver.close()
-      if (transfer.sink instanceof FileSink) rmSync(transfer.sink.path, { force: true })
+      if (transfer.file) rmSync(transfer.file.path, { force: true })
     }
     this.usingSync = false
     this.pendingSteps = []
@@ -439,21 +443,25 @@ export class ReplicaLink implements ReplicaSide {
 
   private beginTransfer(replId: string, offset: number): void {
     const now = Date.now()
-    let sink: FileSink | MemorySink
-    if (this.useDisklessLoad()) sink = new MemorySink()
-    else {
+    const server = this.server
+    let file: FileSink | undefined
+    if (!this.useDisklessLoad()) {
       const path = resolve(process.cwd(), `temp-${Math.floor(now / 1000)}.${process.pid}.rdb`)
       try {
-        sink = new FileSink(path)
+        file = new FileSink(path)
       } catch (e) {
         this.log.warning(`Opening the temp file needed for MASTER <-> REPLICA synchronization: ${(e as Error).message}`)
         this.abortAttempt()
         return
       }
     }
-    const target = sink instanceof FileSink ? 'disk' : 'parser'
-    const receiver = new SyncPayloadReceiver(sink, now, (m) => this.log.notice(m), target)
-    this.transfer = { receiver, sink, replId, offset }
+    // Every mode parses while the bytes arrive, into staging databases nobody reads; the served data changes only in finishFullSync.
+    const staging = createDatabases(server.databases.length, server)
+    const options = { fileName: file ? rdbPath(server) : '(socket)', now, dropExpired: false, limits: limitsFromConfig(server.config), log: this.log }
+    // RESIZEDB's hints are bounded by the announced length (0 for an `$EOF:` stream); it is known before the first payload byte.
+    const load = new RdbStreamLoad(staging, options, () => Math.max(0, receiver.totalBytes))
+    const receiver = new SyncPayloadReceiver(new ParsingSink(file, (bytes) => load.push(bytes)), now, (m) => this.log.notice(m), file ? 'disk' : 'parser')
+    this.transfer = { receiver, file, load, staging, replId, offset }
     this.state = 'transfer'
   }
 
@@ -482,33 +490,24 @@ export class ReplicaLink implements ReplicaSide {
     this.transfer = undefined
     transfer.receiver.close()
     const server = this.server
-    let payload: Buffer
-    let fileName: string
-    try {
-      if (transfer.sink instanceof FileSink) {
-        fileName = rdbPath(server)
-        try {
-          renameSync(transfer.sink.path, fileName)
-        } catch (e) {
-          this.log.warning(`Failed trying to rename the temp DB into ${server.config.get('dbfilename') ?? 'dump.rdb'} in MASTER <-> REPLICA synchronization: ${(e as Error).message}`)
-          rmSync(transfer.sink.path, { force: true })
-          throw e
-        }
-        payload = readFileSync(fileName)
-      } else {
-        fileName = '(socket)'
-        payload = transfer.sink.contents()
+    const file = transfer.file
+    const fileName = file ? rdbPath(server) : '(socket)'
+    if (file) {
+      try {
+        renameSync(file.path, fileName)
+      } catch (e) {
+        this.log.warning(`Failed trying to rename the temp DB into ${server.config.get('dbfilename') ?? 'dump.rdb'} in MASTER <-> REPLICA synchronization: ${(e as Error).message}`)
+        rmSync(file.path, { force: true })
+        this.abortAttempt()
+        return
       }
-    } catch {
-      this.abortAttempt()
-      return
     }
     // replicationAttachToNewMaster: our sub-replicas hold the old history and must resync with us.
     this.replication.master.disconnectReplicas()
     this.replication.freeBacklog()
-    // swapdb: the new data is parsed aside and swapped in only once complete, so a bad payload leaves the old data served.
-    const swap = transfer.sink instanceof MemorySink && server.config.get('repl-diskless-load') === 'swapdb'
-    const target = swap ? createDatabases(server.databases.length, server) : server.databases
+    // The payload was parsed into staging databases while it arrived; the old data is still what clients see.
+    // swapdb keeps it until the new data checks; the other modes drop it first, as Redis flushes before loading.
+    const swap = !file && server.config.get('repl-diskless-load') === 'swapdb'
     if (!swap) {
       this.log.notice('MASTER <-> REPLICA sync: Flushing old data')
       for (const db of server.databases) db.flush()
@@ -516,13 +515,8 @@ export class ReplicaLink implements ReplicaSide {
     this.log.notice('MASTER <-> REPLICA sync: Loading DB in memory')
     let streamDb = 0
     try {
-      const stats = loadRdbInto(payload, target, {
-        fileName,
-        now: Date.now(),
-        dropExpired: false,
-        limits: limitsFromConfig(server.config),
-        log: this.log,
-      })
+      // The EOF and CRC64 of the whole payload are checked here: nothing parsed is served before this passes.
+      const stats = transfer.load.finish()
       const db = Number(stats.aux.get('repl-stream-db'))
       if (Number.isInteger(db) && db >= 0 && db < server.databases.length) streamDb = db
       if (server.persistence) {
@@ -531,18 +525,14 @@ export class ReplicaLink implements ReplicaSide {
       }
     } catch (e) {
       this.log.warning(`${(e as Error).message}`)
-      const from = transfer.sink instanceof FileSink ? 'disk' : 'socket'
-      this.log.warning(`Failed trying to load the MASTER synchronization DB from ${from}, check server logs.`)
+      this.log.warning(`Failed trying to load the MASTER synchronization DB from ${file ? 'disk' : 'socket'}, check server logs.`)
       if (swap) this.log.notice('MASTER <-> REPLICA sync: Discarding the half-loaded data')
-      else for (const db of server.databases) db.flush()
       this.abortAttempt()
       return
     }
-    if (swap) {
-      this.log.notice('MASTER <-> REPLICA sync: Swapping the old data with the new one')
-      server.databases.forEach((db, i) => db.swapContents(target[i]))
-    }
-    if (transfer.sink instanceof FileSink && server.config.bool('rdb-del-sync-files') && (server.config.get('save') ?? '').trim() === '' && !server.config.bool('appendonly')) {
+    if (swap) this.log.notice('MASTER <-> REPLICA sync: Swapping the old data with the new one')
+    server.databases.forEach((db, i) => db.swapContents(transfer.staging[i]))
+    if (file && server.config.bool('rdb-del-sync-files') && (server.config.get('save') ?? '').trim() === '' && !server.config.bool('appendonly')) {
       this.log.notice('Removing the RDB file obtained from the master. This replica has persistence disabled')
       rmSync(fileName, { force: true })
     }

@@ -60,6 +60,28 @@ export class FileSink implements PayloadSink {
   }
 }
 
+/**
+ * Bytes written to the temp file when there is one (as Redis writes them)
+ * and handed, as they arrive, to a parser that loads them aside: the load
+ * overlaps the transfer instead of following it.
+ */
+export class ParsingSink implements PayloadSink {
+  constructor(
+    readonly file: FileSink | undefined,
+    private readonly parse: (bytes: Buffer) => void,
+  ) {}
+
+  write(bytes: Buffer): void {
+    if (bytes.length === 0) return
+    this.file?.write(bytes)
+    this.parse(bytes)
+  }
+
+  close(): void {
+    this.file?.close()
+  }
+}
+
 export const EOF_MARK_LENGTH = 40
 
 /** What one push of socket bytes did. */
