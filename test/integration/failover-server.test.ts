@@ -250,6 +250,9 @@ describe('FAILOVER TIMEOUT, FORCE and ABORT', () => {
       const replica = await fx.startReplica(impl, master.port)
       const m = master.client
       await waitForOnlineReplicas(m, 1)
+      // Data both sides hold before the target falls behind: whether 'k' makes it across before SIGSTOP bites is a race, and FORCE may drop it.
+      await m.set('seed', 'x')
+      await waitUntil('the seed on the target', async () => (await replica.client.get('seed')) === 'x', 5_000)
       suspend(replica.pid)
       try {
         await m.set('k', '1')
