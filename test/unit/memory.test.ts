@@ -4,6 +4,7 @@ import { allocSize, keyUsage } from '../../main/server/store/memory-size'
 import { stringValue } from '../../main/server/store/values'
 import { listValue } from '../../main/server/store/list'
 import { fakeServer, resp } from './helpers/fake-context'
+import { createDatabases } from '../../main/server/store/database'
 
 function setup(): { server: ReturnType<typeof fakeServer>; memory: MemoryManager } {
   const server = fakeServer()
@@ -108,5 +109,18 @@ describe('access metadata for OBJECT IDLETIME / FREQ', () => {
     expect(lfuFrequency(server.db(), 'k', server.clock)).toBe(8)
     server.clock += 5 * 60_000
     expect(lfuFrequency(server.db(), 'k', server.clock)).toBe(3)
+  })
+})
+
+describe('LFU tuning across a swap of contents', () => {
+  it('stays with the live database, so data swapped in from staging follows lfu-log-factor', () => {
+    const { server, memory } = setup()
+    const live = server.databases[0]
+    const staging = createDatabases(1, server as unknown as Parameters<typeof createDatabases>[1])[0]
+    expect(live.memory.tuning).toBe(memory.tuning)
+    expect(staging.memory.tuning).not.toBe(memory.tuning)
+    live.swapContents(staging)
+    expect(live.memory.tuning).toBe(memory.tuning)
+    expect(staging.memory.tuning).not.toBe(memory.tuning)
   })
 })

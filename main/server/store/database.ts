@@ -282,9 +282,14 @@ export class Database {
     if (other === this) return
     for (const listener of this.flushingListeners) listener(this)
     for (const listener of other.flushingListeners) listener(other)
+    // The LFU tuning is the server's (lfu-log-factor / lfu-decay-time), not the contents': it stays put, so data swapped in from staging databases follows CONFIG.
+    const myTuning = this.memory.tuning
+    const otherTuning = other.memory.tuning
     const mine = this.contents()
     this.adopt(other.contents())
     other.adopt(mine)
+    this.memory.tuning = myTuning
+    other.memory.tuning = otherTuning
     this.version++
     other.version++
     for (const listener of this.swappedListeners) listener(this)
