@@ -592,21 +592,29 @@ function shortLength(buf: Buffer, at: number): number {
   return -1
 }
 
-/** A key as latin1 text (one char per byte), decoded from the image without an intermediate Buffer. */
-function readKeyText(r: RdbReader): string {
+/**
+ * A plain string (6- or 14-bit length, no special encoding) wholly inside the
+ * image: its end offset, with `r.pos` left at its start — or -1 (integer and
+ * LZF encodings, long strings, truncation), for the generic reader to handle.
+ */
+function plainStringEnd(r: RdbReader): number {
   const buf = r.buf
   const at = r.pos
   const length = shortLength(buf, at)
-  if (length >= 0) {
-    const start = at + (buf[at] < 0x40 ? 1 : 2)
-    const end = start + length
-    if (end <= buf.length) {
-      r.pos = end
-      return buf.toString('latin1', start, end)
-    }
-  }
-  // Integer and LZF encodings, long keys, and truncation errors.
-  return r.string().toString('latin1')
+  if (length < 0) return -1
+  const start = at + (buf[at] < 0x40 ? 1 : 2)
+  if (start + length > buf.length) return -1
+  r.pos = start
+  return start + length
+}
+
+/** A key as latin1 text (one char per byte), decoded from the image without an intermediate Buffer. */
+function readKeyText(r: RdbReader): string {
+  const end = plainStringEnd(r)
+  if (end < 0) return r.string().toString('latin1')
+  const start = r.pos
+  r.pos = end
+  return r.buf.toString('latin1', start, end)
 }
 
 /** Copies below this size are a byte loop: cheaper than Buffer#copy's argument handling. */
@@ -614,21 +622,16 @@ const SMALL_COPY = 64
 
 /** rdbGenericLoadStringObject for a value: its own copy of the bytes (a value must not pin the file image). */
 function readStringBytes(r: RdbReader): Buffer {
+  const end = plainStringEnd(r)
+  if (end < 0) return r.string()
   const buf = r.buf
-  const at = r.pos
-  const length = shortLength(buf, at)
-  if (length >= 0) {
-    const start = at + (buf[at] < 0x40 ? 1 : 2)
-    const end = start + length
-    if (end <= buf.length) {
-      r.pos = end
-      const out = Buffer.allocUnsafe(length)
-      if (length < SMALL_COPY) for (let i = 0; i < length; i++) out[i] = buf[start + i]
-      else buf.copy(out, 0, start, end)
-      return out
-    }
-  }
-  return r.string()
+  const start = r.pos
+  const length = end - start
+  r.pos = end
+  const out = Buffer.allocUnsafe(length)
+  if (length < SMALL_COPY) for (let i = 0; i < length; i++) out[i] = buf[start + i]
+  else buf.copy(out, 0, start, end)
+  return out
 }
 
 /** A little-endian int64 as a number, rounded as Number(BigInt) would (one rounding of the exact sum). */
