@@ -3,6 +3,7 @@ import { MemoryManager, USED_MEMORY_STARTUP } from '../../main/server/store/memo
 import { EVICTION_POOL_SIZE, populatePool, type PoolEntry } from '../../main/server/store/eviction'
 import { LFU_INIT_VAL, defaultLfuTuning, lfuDecayed, lfuLogIncr, lfuMinutes } from '../../main/server/store/access-clock'
 import { fakeServer } from './helpers/fake-context'
+import { stringValue } from '../../main/server/store/values'
 
 /** A deterministic PRNG (mulberry32) so sampling is reproducible. */
 function seeded(seed: number): () => number {
@@ -124,7 +125,7 @@ describe('performEvictions by policy', () => {
     const signalled: string[] = []
     for (const db of server.databases) db.modifiedListeners.push((d, k) => signalled.push(`${d.index}:${k}`))
     for (let i = 0; i < 50; i++) server.call('SET', `k${i}`, 'x'.repeat(100))
-    server.db(3).set('other', { type: 'string', value: Buffer.alloc(100) })
+    server.db(3).set('other', stringValue(Buffer.alloc(100)))
     limitAt(0)
     server.configValues.set('maxmemory', String(USED_MEMORY_STARTUP + 2000))
     signalled.length = 0

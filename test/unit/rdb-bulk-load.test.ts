@@ -11,6 +11,7 @@ import type { PortableValue } from '../../main/server/persistence/rdb-value'
 import { fromPortable, toPortable } from '../../main/server/persistence/value-bridge'
 import { createDatabases, type Database } from '../../main/server/store/database'
 import { KeyMemoryTable } from '../../main/server/store/memory-keys'
+import { stringValue } from '../../main/server/store/values'
 import { stringObjectSize } from '../../main/server/store/memory-size'
 
 const NOW = 1_700_000_000_000
@@ -231,7 +232,7 @@ describe('memory accounting of bulk-loaded keys', () => {
     // RESTORE's IDLETIME hint writes through access(): it must not reach the other loaded keys.
     ;(table.access('b') as { lastAccess: number }).lastAccess = 1
     expect(table.access('c')?.lastAccess).toBe(NOW)
-    table.written('c', { type: 'string', value: b('x'.repeat(100)) })
+    table.written('c', stringValue(b('x'.repeat(100))))
     expect(table.bytesOf('c')).toBeGreaterThan(each)
     expect(table.access('c')?.counter).toBe(5)
     table.removed('a')
@@ -276,7 +277,7 @@ describe('memory accounting of bulk-loaded keys', () => {
       const length = random(3) * 30
       for (const dbs of [expected, actual]) {
         const db = dbs[0]
-        if (op === 0) db.set(k, { type: 'string', value: b('x'.repeat(length)) })
+        if (op === 0) db.set(k, stringValue(b('x'.repeat(length))))
         else if (op === 1 && db.peek(k) !== undefined) {
           db.setExpire(k, now + 5000)
           db.signalModified(k)
@@ -284,7 +285,7 @@ describe('memory accounting of bulk-loaded keys', () => {
         else if (op === 3) db.lookupWrite(k)
         else if (op === 4) db.memory.access(k)
         else if (op === 5 && db.peek(k) !== undefined) {
-          db.overwrite(k, { type: 'string', value: b('over') })
+          db.overwrite(k, stringValue(b('over')))
           db.signalModified(k)
         } else if (op === 6) {
           const list = fromPortable({ type: 'list', items: [b('a'), b('b')] })

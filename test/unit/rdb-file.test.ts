@@ -5,7 +5,7 @@ import { Crc64 } from '../../main/server/persistence/crc64'
 import { RDB_OPCODE, RdbFileWriter, RdbLoadError, readRdb, standardAuxFields } from '../../main/server/persistence/rdb-file'
 import type { PortableValue } from '../../main/server/persistence/rdb-value'
 import { fromPortable } from '../../main/server/persistence/value-bridge'
-import type { RedisValue } from '../../main/server/store/values'
+import type { RedisValue, StringValue } from '../../main/server/store/values'
 import { createDatabases } from '../../main/server/store/database'
 import { loadRdbInto } from '../../main/server/persistence/rdb-load'
 
@@ -276,7 +276,8 @@ describe('loadRdbInto', () => {
     const stats = loadRdbInto(bytes, master, { fileName: 'dump.rdb', now: NOW, dropExpired: true })
     expect([stats.keysLoaded, stats.keysExpired]).toEqual([2, 1])
     expect(stats.aux.get('redis-ver')).toBe('7.0.15')
-    expect(master[1].peek('live')).toEqual({ type: 'string', value: b('v-live') })
+    expect(master[1].peek('live')?.type).toBe('string')
+    expect((master[1].peek('live') as StringValue).value).toEqual(b('v-live'))
     expect(master[1].getExpire('live')).toBe(NOW + 5000)
     expect(master[1].peek('dead')).toBeUndefined()
     expect(master[0].peek('live')).toBeUndefined()

@@ -10,6 +10,7 @@ import { setCommands } from '../../main/server/commands/sets'
 import type { CommandContext } from '../../main/server/context'
 import { encodeReply } from '../../main/server/protocol/writer'
 import { setEncoding, type SetObject } from '../../main/server/store/set'
+import { stringValue } from '../../main/server/store/values'
 
 const TABLE = new Map(setCommands.map((c) => [c.name, c]))
 
@@ -137,7 +138,7 @@ describe('set commands', () => {
 
   it('*STORE replaces a key of another type and drops its TTL', () => {
     const server = fakeServer()
-    server.db().set('d', { type: 'string', value: Buffer.from('x') })
+    server.db().set('d', stringValue(Buffer.from('x')))
     server.db().setExpire('d', server.clock + 10_000)
     call(server, 'SADD', 'a', '3', '1')
     expect(call(server, 'SUNIONSTORE', 'd', 'a')).toBe(resp.int(2))

@@ -20,7 +20,7 @@ import {
   int,
 } from '../protocol/replies'
 import type { StringValue } from '../store/values'
-import { extendString, stringValue } from '../store/values'
+import { extendString, stringValue, stringValueOfText } from '../store/values'
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../store/long-double'
 import { INT64_MAX, INT64_MIN, isToken, parseInt64, stringExpireAt } from './parse'
 import type { CommandSpec } from './types'
@@ -36,11 +36,6 @@ const DEFAULT_PROTO_MAX_BULK_LEN = 512 * 1024 * 1024
 
 export const errInvalidExpireTime = (command: string): Reply =>
   error(`ERR invalid expire time in '${command}' command`)
-
-/** Copy argument bytes so the stored value owns its memory. */
-function own(arg: Buffer): Buffer {
-  return Buffer.from(arg)
-}
 
 /** lookupKeyRead + checkType: the string value, undefined when missing, or the WRONGTYPE reply. */
 function readString(ctx: CommandContext, key: Buffer): StringValue | undefined | Reply {
@@ -152,7 +147,7 @@ function setGeneric(
   }
   const found = ctx.db.lookupWrite(key) !== undefined
   if ((o.nx && found) || (o.xx && !found)) return previous ?? abortReply
-  ctx.db.set(key, stringValue(own(value)), o.keepTtl)
+  ctx.db.set(key, stringValue(value), o.keepTtl)
   ctx.server.dirty++
   if (at !== undefined) {
     ctx.db.setExpire(key, at)
@@ -245,7 +240,7 @@ function msetGeneric(ctx: CommandContext, nx: boolean): Reply {
   if (nx) {
     for (let j = 1; j < argv.length; j += 2) if (ctx.db.lookupWrite(argv[j]) !== undefined) return ZERO
   }
-  for (let j = 1; j < argv.length; j += 2) ctx.db.set(argv[j], stringValue(own(argv[j + 1])))
+  for (let j = 1; j < argv.length; j += 2) ctx.db.set(argv[j], stringValue(argv[j + 1]))
   ctx.server.dirty += (argv.length - 1) / 2
   return nx ? ONE : OK
 }
@@ -271,8 +266,7 @@ function incrDecr(ctx: CommandContext, incr: bigint): Reply {
     return ERR_OVERFLOW
   }
   const next = old + incr
-  const text = Buffer.from(next.toString(), 'latin1')
-  ctx.db.overwrite(key, stringValue(text))
+  ctx.db.overwrite(key, stringValueOfText(next.toString()))
   ctx.db.signalModified(key)
   ctx.server.dirty++
   return int(next >= BigInt(Number.MIN_SAFE_INTEGER) && next <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(next) : next)
@@ -327,11 +321,11 @@ function appendCommand(ctx: CommandContext): Reply {
   if (isReply(current)) return current
   let length: number
   if (!current) {
-    ctx.db.set(key, stringValue(own(tail)))
+    ctx.db.set(key, stringValue(tail))
     length = tail.length
   } else {
-    if (exceedsMaxLength(ctx, current.value.length + tail.length)) return ERR_STRING_TOO_LONG
-    const next = extendString(current, current.value.length, tail)
+    if (exceedsMaxLength(ctx, current.length + tail.length)) return ERR_STRING_TOO_LONG
+    const next = extendString(current, current.length, tail)
     ctx.db.overwrite(key, next)
     ctx.db.signalModified(key)
     length = next.value.length
@@ -375,7 +369,7 @@ function setrangeCommand(ctx: CommandContext): Reply {
   if (offsetArg < 0n) return ERR_OFFSET_RANGE
   const current = writeString(ctx, key)
   if (isReply(current)) return current
-  const oldLength = current ? current.value.length : 0
+  const oldLength = current ? current.length : 0
   if (patch.length === 0) return int(oldLength)
   if (offsetArg + BigInt(patch.length) > BigInt(Number.MAX_SAFE_INTEGER)) return ERR_STRING_TOO_LONG
   const offset = Number(offsetArg)

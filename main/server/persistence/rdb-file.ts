@@ -302,6 +302,11 @@ export interface RdbReadHandlers {
    * per key. When given, onKey is not called.
    */
   onKeyText?(db: number, key: string, value: PortableValue, expireAtMs: number | undefined): void
+  /**
+   * With onKeyText: a STRING key's value as latin1 text too (the form the
+   * keyspace holds string values in), instead of a PortableValue.
+   */
+  onStringText?(db: number, key: string, value: string, expireAtMs: number | undefined): void
   /** A key whose value was empty (skipped, as rdbLoadRio does with a warning). */
   onEmptyKey?(db: number, key: Buffer): void
 }
@@ -384,9 +389,11 @@ class RdbRecordParser {
   private db = 0
   private expireAt: number | undefined
   private readonly onKeyText: RdbReadHandlers['onKeyText']
+  private readonly onStringText: RdbReadHandlers['onStringText']
 
   constructor(private readonly handlers: RdbReadHandlers) {
     this.onKeyText = handlers.onKeyText
+    this.onStringText = handlers.onKeyText !== undefined ? handlers.onStringText : undefined
   }
 
   /** Parses the record at r.pos; true when it was the EOF opcode (r.pos just past it). */
@@ -438,13 +445,14 @@ class RdbRecordParser {
     if (!isObjectType(type)) throw new RdbFormatError(`unknown RDB object type ${type}`)
     const db = this.db
     const onKeyText = this.onKeyText
-    if (onKeyText !== undefined && type === RDB_TYPE.STRING) {
-      // The bulk of a big dump: key text and value bytes straight from the image.
+    const onStringText = this.onStringText
+    if (onStringText !== undefined && type === RDB_TYPE.STRING) {
+      // The bulk of a big dump: key and value text straight from the image.
       const key = readKeyText(r)
-      const value = readStringBytes(r)
+      const value = readKeyText(r)
       const expireAt = this.expireAt
       this.expireAt = undefined
-      onKeyText(db, key, { type: 'string', value }, expireAt)
+      onStringText(db, key, value, expireAt)
       return false
     }
     const key = onKeyText !== undefined ? Buffer.from(readKeyText(r), 'latin1') : r.string()
@@ -608,30 +616,13 @@ function plainStringEnd(r: RdbReader): number {
   return start + length
 }
 
-/** A key as latin1 text (one char per byte), decoded from the image without an intermediate Buffer. */
+/** A string (key or value) as latin1 text (one char per byte), decoded from the image without an intermediate Buffer. */
 function readKeyText(r: RdbReader): string {
   const end = plainStringEnd(r)
   if (end < 0) return r.string().toString('latin1')
   const start = r.pos
   r.pos = end
   return r.buf.toString('latin1', start, end)
-}
-
-/** Copies below this size are a byte loop: cheaper than Buffer#copy's argument handling. */
-const SMALL_COPY = 64
-
-/** rdbGenericLoadStringObject for a value: its own copy of the bytes (a value must not pin the file image). */
-function readStringBytes(r: RdbReader): Buffer {
-  const end = plainStringEnd(r)
-  if (end < 0) return r.string()
-  const buf = r.buf
-  const start = r.pos
-  const length = end - start
-  r.pos = end
-  const out = Buffer.allocUnsafe(length)
-  if (length < SMALL_COPY) for (let i = 0; i < length; i++) out[i] = buf[start + i]
-  else buf.copy(out, 0, start, end)
-  return out
 }
 
 /** A little-endian int64 as a number, rounded as Number(BigInt) would (one rounding of the exact sum). */

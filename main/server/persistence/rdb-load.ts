@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs'
 import type { Logger, ServerContext } from '../context'
 import type { Database } from '../store/database'
-import type { StringValue } from '../store/values'
+import { stringValueOfText } from '../store/values'
 import { RdbFormatError } from './rdb-format'
 import { RdbLoadError, RdbStreamReader, readRdb, type RdbReadHandlers, type RdbReadResult } from './rdb-file'
 import { DEFAULT_LIMITS, type EncodingLimits } from './rdb-value'
@@ -81,10 +81,18 @@ function loadHandlers(databases: readonly Database[], options: RdbLoadOptions, i
         counters.keysExpired++
         return
       }
-      // Strings (nearly every key of a big dump) are stored as the reader made them: a fresh object nobody else holds.
-      const value = portable.type === 'string' ? (portable as StringValue) : fromPortable(portable, limits)
+      const value = fromPortable(portable, limits)
       if (value === null) throw new RdbFormatError(`value of type ${portable.type} cannot be stored`)
       if (!current.loadKey(k, value, expireAt)) throw new RdbFormatError(`duplicate key '${k}' in database ${dbIndex}`)
+      counters.keysLoaded++
+    },
+    onStringText(dbIndex, k, text, expireAt) {
+      // Nearly every key of a big dump: the text the reader decoded becomes the value as it is.
+      if (options.dropExpired && expireAt !== undefined && expireAt < options.now) {
+        counters.keysExpired++
+        return
+      }
+      if (!current.loadKey(k, stringValueOfText(text), expireAt)) throw new RdbFormatError(`duplicate key '${k}' in database ${dbIndex}`)
       counters.keysLoaded++
     },
     onEmptyKey(dbIndex, key) {

@@ -9,7 +9,7 @@
  * way objectComputeSize does: sample a few elements and extrapolate, so a
  * recomputation after each write costs O(samples), not O(elements).
  */
-import type { RedisValue } from './values'
+import { StringValue, type RedisValue } from './values'
 
 /** sizeof(robj), sizeof(dictEntry), a bucket pointer. */
 export const ROBJ_SIZE = 16
@@ -64,8 +64,18 @@ function isIntEncodable(bytes: Buffer): boolean {
 /** A string object: robj + its bytes in Redis's encoding. */
 export function stringObjectSize(bytes: Buffer): number {
   if (isIntEncodable(bytes)) return ROBJ_SIZE
-  if (bytes.length <= EMBSTR_LIMIT) return allocSize(ROBJ_SIZE + 3 + bytes.length + 1)
-  return ROBJ_SIZE + sdsAllocSize(bytes.length)
+  return stringBytesSize(bytes.length)
+}
+
+/** stringObjectSize of a stored value, without copying its bytes unless they are short enough to be an integer. */
+function stringValueSize(v: StringValue): number {
+  if (v.length <= 20 && isIntEncodable(v.value)) return ROBJ_SIZE
+  return stringBytesSize(v.length)
+}
+
+function stringBytesSize(length: number): number {
+  if (length <= EMBSTR_LIMIT) return allocSize(ROBJ_SIZE + 3 + length + 1)
+  return ROBJ_SIZE + sdsAllocSize(length)
 }
 
 /** A key in the main dict: its sds (keys use sdsdup, so type 5 is allowed). */
@@ -83,6 +93,7 @@ export function keyUsage(key: string, value: RedisValue, samples = DEFAULT_SAMPL
 
 /** objectComputeSize for any value type. */
 export function valueSize(value: RedisValue, samples = DEFAULT_SAMPLES): number {
+  if (value instanceof StringValue) return stringValueSize(value)
   // Accounting must never break a write: a value not shaped as its type says is measured by shape.
   const v = value as { type: string; value?: unknown; items?: { length?: unknown; at?: unknown }; dict?: unknown }
   if (v.type === 'string' && Buffer.isBuffer(v.value)) return stringObjectSize(v.value)
