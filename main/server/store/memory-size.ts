@@ -44,20 +44,25 @@ const EMBSTR_LIMIT = 44
 
 /** string2ll's acceptance: what tryObjectEncoding turns into an OBJ_ENCODING_INT. */
 function isIntEncodable(bytes: Buffer): boolean {
-  const length = bytes.length
+  return bytes.length <= 20 && isIntEncodableText(bytes.toString('latin1', 0, bytes.length))
+}
+
+/** isIntEncodable of latin1 text (how the keyspace holds string values). */
+function isIntEncodableText(text: string): boolean {
+  const length = text.length
   if (length === 0 || length > 20) return false
-  // Byte checks first: every key's value is measured on each write and a whole RDB load, so no string/regex/BigInt for non-numbers.
-  const negative = bytes[0] === 0x2d
+  // Char checks first: every key's value is measured on each write and a whole RDB load, so no regex/BigInt for non-numbers.
+  const negative = text.charCodeAt(0) === 0x2d
   const start = negative ? 1 : 0
   if (start === length) return false
-  if (bytes[start] === 0x30) return length === 1
+  if (text.charCodeAt(start) === 0x30) return length === 1
   for (let i = start; i < length; i++) {
-    const c = bytes[i]
+    const c = text.charCodeAt(i)
     if (c < 0x30 || c > 0x39) return false
   }
   // Up to 18 digits always fit in int64; only 19-digit magnitudes need the exact bound.
   if (length - start < 19) return true
-  const n = BigInt(bytes.toString('latin1'))
+  const n = BigInt(text)
   return n >= -(2n ** 63n) && n < 2n ** 63n
 }
 
@@ -69,7 +74,7 @@ export function stringObjectSize(bytes: Buffer): number {
 
 /** stringObjectSize of a stored value, without copying its bytes unless they are short enough to be an integer. */
 function stringValueSize(v: StringValue): number {
-  if (v.length <= 20 && isIntEncodable(v.value)) return ROBJ_SIZE
+  if (v.length <= 20 && isIntEncodableText(v.text)) return ROBJ_SIZE
   return stringBytesSize(v.length)
 }
 
