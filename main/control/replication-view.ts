@@ -53,25 +53,40 @@ export function linkFleet(views: readonly NodeView[]): NodeView[] {
   })
 }
 
-/** Transfer rate of a running sync: bytes read between this poll and the previous one of the same sync. */
+/** How far back the transfer rate looks: polls during a sync come every few tens of ms, bytes arrive in bursts. */
+const RATE_WINDOW_MS = 1000
+
+/**
+ * Transfer rate of a running sync: bytes read over about the last second of
+ * polls of the same sync. Between two polls only tens of ms apart one socket
+ * burst (64 KiB) would read as megabytes per second on a throttled link.
+ */
 export class SyncRates {
-  private last = new Map<string, { bytesDone: number; at: number }>()
+  private samples = new Map<string, { bytesDone: number; at: number }[]>()
 
   /** Returns the progress with `bytesPerSec` set; forgets the node when no transfer runs. */
   measure(id: string, sync: SyncProgress | undefined, at: number): SyncProgress | undefined {
     if (!sync || (sync.phase !== 'transfer' && sync.phase !== 'load')) {
-      this.last.delete(id)
+      this.samples.delete(id)
       return sync
     }
-    const previous = this.last.get(id)
-    this.last.set(id, { bytesDone: sync.bytesDone, at })
-    if (!previous || at <= previous.at || sync.bytesDone < previous.bytesDone) return sync
-    const bytesPerSec = Math.round(((sync.bytesDone - previous.bytesDone) * 1000) / (at - previous.at))
+    let samples = this.samples.get(id)
+    const last = samples?.[samples.length - 1]
+    // A new sync (bytes went back) or a clock step starts the window again.
+    if (!samples || !last || at <= last.at || sync.bytesDone < last.bytesDone) {
+      this.samples.set(id, [{ bytesDone: sync.bytesDone, at }])
+      return sync
+    }
+    samples.push({ bytesDone: sync.bytesDone, at })
+    // Keep one sample at least RATE_WINDOW_MS old (when there is one) as the window's start.
+    while (samples.length > 2 && at - samples[1].at >= RATE_WINDOW_MS) samples.shift()
+    const first = samples[0]
+    const bytesPerSec = Math.round(((sync.bytesDone - first.bytesDone) * 1000) / (at - first.at))
     return { ...sync, bytesPerSec }
   }
 
   forget(id: string): void {
-    this.last.delete(id)
+    this.samples.delete(id)
   }
 }
 

@@ -155,6 +155,21 @@ describe('sync rate and lag history', () => {
     expect(rates.measure('r', { phase: 'transfer', bytesDone: 10, bytesTotal: 9000, bytesPerSec: 0 }, 2500)?.bytesPerSec).toBe(0)
   })
 
+  it('measures the rate over about a second, so one burst between two close polls does not read as a spike', () => {
+    const rates = new SyncRates()
+    const at = (bytesDone: number, ms: number) => rates.measure('r', { phase: 'transfer', bytesDone, bytesTotal: -1, bytesPerSec: 0 }, ms)?.bytesPerSec
+    // A 250 KB/s link that delivers 64 KiB bursts every 256 ms, polled every 20 ms.
+    let bytes = 0
+    const seen: number[] = []
+    for (let ms = 0; ms <= 3000; ms += 20) {
+      if (ms % 260 === 0) bytes += 65_536
+      const rate = at(bytes, ms)
+      if (ms >= 1100 && rate !== undefined) seen.push(rate)
+    }
+    expect(Math.max(...seen)).toBeLessThan(400_000)
+    expect(Math.min(...seen)).toBeGreaterThan(150_000)
+  })
+
   it('keeps about one sample a second for the last window, oldest first', () => {
     const store = new LagHistoryStore({ windowMs: 10_000, minSpacingMs: 900 })
     for (let t = 0; t <= 20_000; t += 250) store.add('r', { at: t, lagBytes: t, lagSeconds: 0, linkUp: true })
