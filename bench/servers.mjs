@@ -4,7 +4,7 @@
  * (Plain .mjs: the benchmark runs under plain Node, without a TypeScript step.)
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -67,14 +67,28 @@ export async function startServer(definition) {
   return { name: definition.name, port, output: () => output, stop }
 }
 
+/**
+ * The node flags on the `#!/usr/bin/env -S node …` line of tandem-server's
+ * script: the benchmark runs it as the installed `tandem-server` bin (and the
+ * app's launchers, which pass the same flags) would.
+ */
+function shebangNodeFlags(script) {
+  if (!existsSync(script)) return []
+  const first = readFileSync(script, 'utf8').split('\n', 1)[0]
+  const words = first.replace(/^#!\s*/, '').split(/\s+/)
+  const node = words.indexOf('node')
+  return node < 0 ? [] : words.slice(node + 1).filter((w) => w.startsWith('--'))
+}
+
 /** The two servers compared, with the same settings: persistence off, defaults otherwise. */
 export function serverDefinitions(repoRoot) {
   const cli = join(repoRoot, 'out', 'server', 'cli.js')
+  const nodeFlags = shebangNodeFlags(cli)
   return [
     {
       name: 'tandem',
       available: () => (existsSync(cli) ? null : `${cli} missing: run \`npm run build\``),
-      command: (port, dir) => [process.execPath, [cli, '--port', String(port), '--dir', dir, '--save', '']],
+      command: (port, dir) => [process.execPath, [...nodeFlags, cli, '--port', String(port), '--dir', dir, '--save', '']],
     },
     {
       name: 'redis',

@@ -4,10 +4,11 @@
  */
 import { utilityProcess } from 'electron'
 import type { LaunchServer } from '../control/server-launcher'
+import { SERVER_NODE_FLAGS } from '../../shared/server-node-flags'
 
 export function utilityLauncher(serverScript: string): LaunchServer {
   return (confPath, { cwd }) => {
-    const child = utilityProcess.fork(serverScript, [confPath], { cwd, stdio: 'pipe', serviceName: 'tandem-server' })
+    const child = utilityProcess.fork(serverScript, [confPath], { cwd, stdio: 'pipe', serviceName: 'tandem-server', execArgv: [...SERVER_NODE_FLAGS] })
     return {
       get pid() {
         return child.pid

@@ -4,6 +4,7 @@
  * command such as redis-server); Electron injects a utilityProcess launcher.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { SERVER_NODE_FLAGS } from '../../shared/server-node-flags'
 
 export interface ServerChild {
   readonly pid: number | undefined
@@ -57,7 +58,7 @@ export function forkLauncher(serverScript: string, extraArgs: readonly string[] 
       fork(serverScript, [confPath, ...extraArgs], {
         cwd,
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        execArgv: [],
+        execArgv: [...SERVER_NODE_FLAGS],
       }),
     )
 }
