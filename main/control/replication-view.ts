@@ -70,7 +70,7 @@ export class SyncRates {
       this.samples.delete(id)
       return sync
     }
-    let samples = this.samples.get(id)
+    const samples = this.samples.get(id)
     const last = samples?.[samples.length - 1]
     // A new sync (bytes went back) or a clock step starts the window again.
     if (!samples || !last || at <= last.at || sync.bytesDone < last.bytesDone) {
