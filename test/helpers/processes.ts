@@ -62,6 +62,14 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
+async function waitForOutput(output: () => string, text: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!output().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`no "${text}" in the output after ${timeoutMs} ms:\n${output()}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
 async function startProcess(command: string, args: string[], port: number, dir: string): Promise<RunningServer> {
   let output = ''
   const child = spawn(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -70,7 +78,10 @@ async function startProcess(command: string, args: string[], port: number, dir: 
   const exited = new Promise<void>((res) => child.once('exit', () => res()))
   try {
     await Promise.race([
-      waitForPort(port),
+      // Our own process must be the listener: with test files starting servers in parallel, a port
+      // picked free can be taken by another file's server first (ours then exits with "Address
+      // already in use" while the port answers), so its log line is awaited too.
+      waitForPort(port).then(() => waitForOutput(() => output, 'Ready to accept connections')),
       exited.then(() => {
         throw new Error(`${command} exited before listening:\n${output}`)
       }),
