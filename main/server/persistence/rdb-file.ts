@@ -156,7 +156,7 @@ export class RdbFileWriter {
       // The hot path of a big dump: no intermediate RdbWriter.
       this.byte(RDB_TYPE.STRING)
       this.string(key)
-      this.string(value.value)
+      this.stringText(value.text)
       return
     }
     const portable = toPortable(value)
@@ -238,6 +238,23 @@ export class RdbFileWriter {
       c.writeBigUInt64BE(BigInt(n), this.used)
       this.used += 8
     }
+  }
+
+  /**
+   * string() of latin1 text (how the keyspace holds string values): a plain
+   * string is written straight into the chunk, without a Buffer of its own.
+   */
+  private stringText(t: string): void {
+    const length = t.length
+    const first = t.charCodeAt(0)
+    const mayBeInteger = length > 0 && length <= 11 && (first === 0x2d || (first >= 0x30 && first <= 0x39))
+    if (mayBeInteger || (this.options.compression && length > 20) || length > this.chunkSize) {
+      this.string(Buffer.from(t, 'latin1'))
+      return
+    }
+    this.length(length)
+    this.ensure(length)
+    this.used += this.chunk.write(t, this.used, length, 'latin1')
   }
 
   /** rdbSaveRawString: integer encodings, then LZF over 20 bytes, else the bytes. */
