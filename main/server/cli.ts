@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --no-parallel-scavenge
+#!/usr/bin/env -S node --max-semi-space-size=2
 /**
  * tandem-server's command line: `tandem-server [/path/to/redis.conf] [--option value ...] [-]`.
  *
