@@ -10,7 +10,7 @@
  * (up to 16 MiB per semi-space) the replica's scavenges paused 10-20 ms about
  * three times a second — its p99 lag (~3x Redis's) — and the master's longest
  * PING during a 1M-key full sync was 40-45 ms; with 2 MiB semi-spaces the
- * lag's p99 is ~1.7-2.5x Redis's and that PING 19-22 ms, the full sync as fast.
+ * lag's p99 is 1.4-3.0x Redis's (median ~2.2x) and that PING 19-22 ms, the full sync as fast.
  * Tried and left out: `--no-parallel-scavenge` (steadier lag, but PING stalls
  * of 105-112 ms during a full sync) and `--single-threaded-gc` (full sync
  * load ~50 % slower).
