@@ -100,6 +100,26 @@ describe('console output', () => {
   })
 })
 
+describe('console busy state', () => {
+  it('is busy from the start of a line: one entered while the command table loads is not run ahead of it', async () => {
+    let releaseTable: (table: never[]) => void = () => {}
+    api.handlers['console.commands'] = () => new Promise((resolve) => (releaseTable = resolve))
+    api.handlers['console.exec'] = (p) => ({ type: 'status', value: (p as { argv: string[] }).argv.join(' ') })
+    const consoles = useConsoleStore()
+    const target = { name: 'm', address: 'h:1', role: 'master' as const }
+    const first = consoles.run('n1', 'p>', 'SET a 1', { target, confirm: async () => true })
+    await Promise.resolve()
+    expect(consoles.session('n1').running).toBe(true)
+    await consoles.run('n1', 'p>', 'INCR visits', { target, confirm: async () => true })
+    releaseTable([])
+    await first
+    const lines = consoles.session('n1').lines.map((l) => l.text)
+    expect(lines.at(-1)).toBe('SET a 1')
+    expect(lines.some((t) => t.includes('INCR'))).toBe(false)
+    expect(consoles.session('n1').running).toBe(false)
+  })
+})
+
 describe('console streams', () => {
   it('prints batches per frame, caps a flood, and ends on the last batch', async () => {
     vi.useFakeTimers()

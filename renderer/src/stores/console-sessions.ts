@@ -154,6 +154,17 @@ export const useConsoleStore = defineStore('console', () => {
   async function run(nodeId: string, prompt: string, line: string, options: RunOptions = {}): Promise<boolean> {
     const s = session(nodeId)
     if (s.running || s.streamId !== null || line.trim() === '') return true
+    // Busy from the first await on (the command table, a confirmation): a line entered meanwhile must
+    // wait its turn, or its reply could be printed before this one's.
+    s.running = true
+    try {
+      return await runLine(nodeId, s, prompt, line, options)
+    } finally {
+      s.running = false
+    }
+  }
+
+  async function runLine(nodeId: string, s: ConsoleSession, prompt: string, line: string, options: RunOptions): Promise<boolean> {
     remember(nodeId, s, line)
     print(s, 'command', line, prompt)
     const argv = splitArgs(line)
@@ -181,14 +192,11 @@ export const useConsoleStore = defineStore('console', () => {
       }
     }
     if (STREAMING.has(command)) return startStream(nodeId, s, argv)
-    s.running = true
     try {
       const reply = await useApi().call('console.exec', { id: nodeId, argv })
       print(s, reply.type === 'error' ? 'error' : 'reply', format(s, argv, reply))
     } catch (e) {
       print(s, 'error', e instanceof Error ? e.message : String(e))
-    } finally {
-      s.running = false
     }
     return true
   }
