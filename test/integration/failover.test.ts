@@ -89,7 +89,9 @@ describe.each(servers)('failover through the control plane with %s', (name, laun
 
     expect(record.outcome, record.error).toBe('succeeded')
     const chosen = group.replicas.find((r) => r.spec.id === record.newMasterId)!.spec
-    expect(record.newMasterId).toBe(plan.chosenId)
+    // The run chooses again (Sentinel's order: highest offset first): with the writer running, the
+    // replica ahead at that moment may not be the one the idle plan's tie-break named.
+    expect(plan.candidates.map((c) => c.nodeId)).toContain(record.newMasterId)
     const kinds = record.steps.map((s) => s.kind)
     for (const k of ['detection', 'choice', 'pause', 'sync-wait', 'promotion', 'repoint', 'resync', 'done'] as const) expect(kinds).toContain(k)
     expect(record.steps.every((s, i) => i === 0 || s.at >= record.steps[i - 1].at)).toBe(true)
