@@ -92,8 +92,15 @@ export function splitArgsBytes(line: Uint8Array): Uint8Array[] | null {
   })
 }
 
-/** sds.c sdscatrepr: a double-quoted, C-escaped string that splitArgs turns back into `s` (config files, CONFIG REWRITE). */
-export function quoteArg(s: string): string {
+/**
+ * sds.c sdscatrepr: a double-quoted, C-escaped string that splitArgs turns
+ * back into `s` (config files, CONFIG REWRITE, the AOF manifest). With
+ * `bytes`, `s` holds latin1 bytes (an sds) and every byte isprint() rejects,
+ * 0x7f and above, is written \xHH as Redis writes it; without, characters
+ * above 0x7f are kept, since config text may hold any Unicode character,
+ * which \xHH could not express.
+ */
+export function quoteArg(s: string, { bytes = false } = {}): string {
   let out = '"'
   for (const ch of s) {
     const code = ch.charCodeAt(0)
@@ -103,7 +110,7 @@ export function quoteArg(s: string): string {
     else if (ch === '\t') out += '\\t'
     else if (ch === '\x07') out += '\\a'
     else if (ch === '\b') out += '\\b'
-    else if (code < 32 || code === 127) out += `\\x${code.toString(16).padStart(2, '0')}`
+    else if (code < 32 || code === 127 || (bytes && code > 127)) out += `\\x${code.toString(16).padStart(2, '0')}`
     else out += ch
   }
   return `${out}"`

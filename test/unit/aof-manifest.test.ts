@@ -4,11 +4,11 @@ import {
   emptyManifest,
   formatManifest,
   parseManifest,
-  splitArgs,
   withNewBase,
   withNewIncr,
   withRewrittenIncrAsHistory,
 } from '../../main/server/persistence/aof-manifest'
+import { splitArgs } from '../../shared/split-args'
 
 /** Written by redis-server 7.0.15 with aof-disable-auto-gc yes after two rewrites. */
 const REDIS_WITH_HISTORY = [
@@ -62,6 +62,13 @@ describe('AOF manifest', () => {
     expect(parseManifest(text).incr[0].fileName).toBe('my file "x".aof.1.incr.aof')
     expect(splitArgs("a 'b c' \"d\\x41\"")).toEqual(['a', 'b c', 'dA'])
     expect(splitArgs('"unbalanced')).toBeNull()
+  })
+
+  it('writes bytes outside isprint() as \\xHH, as sdscatrepr, and reads them back', () => {
+    const m = withNewIncr(emptyManifest(), 'caf\xe9\x7f.aof')
+    const text = formatManifest(m)
+    expect(text).toBe('file "caf\\xe9\\x7f.aof.1.incr.aof" seq 1 type i\n')
+    expect(parseManifest(text).incr[0].fileName).toBe('caf\xe9\x7f.aof.1.incr.aof')
   })
 
   it.each([

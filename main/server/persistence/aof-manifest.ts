@@ -11,6 +11,7 @@
  * Parsing and formatting follow aofLoadManifestFromFile / getAofManifestAsString
  * byte for byte, including Redis's error texts.
  */
+import { quoteArg, splitArgs } from '../../../shared/split-args'
 
 export type AofFileType = 'b' | 'h' | 'i'
 
@@ -57,57 +58,6 @@ export function tempIncrFileName(appendFileName: string): string {
   return `temp-${appendFileName}.incr`
 }
 
-/**
- * sdssplitargs: words separated by blanks, "double quoted" with C escapes
- * (\n \r \t \b \a \\ \" \xHH) or 'single quoted' (only \' escaped).
- * Returns null on unbalanced quotes, as Redis does.
- */
-export function splitArgs(line: string): string[] | null {
-  const out: string[] = []
-  let i = 0
-  const n = line.length
-  while (true) {
-    while (i < n && /\s/.test(line[i])) i++
-    if (i >= n) return out
-    let word = ''
-    let inDouble = false
-    let inSingle = false
-    let done = false
-    while (!done) {
-      const c = line[i]
-      if (inDouble) {
-        if (i >= n) return null
-        if (c === '\\' && line[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(line.slice(i + 2, i + 4))) {
-          word += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16))
-          i += 3
-        } else if (c === '\\' && i + 1 < n) {
-          i++
-          const e = line[i]
-          word += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e
-        } else if (c === '"') {
-          // A closing quote must be followed by a space or nothing.
-          if (i + 1 < n && !/\s/.test(line[i + 1])) return null
-          done = true
-        } else word += c
-      } else if (inSingle) {
-        if (i >= n) return null
-        if (c === '\\' && line[i + 1] === "'") {
-          i++
-          word += "'"
-        } else if (c === "'") {
-          if (i + 1 < n && !/\s/.test(line[i + 1])) return null
-          done = true
-        } else word += c
-      } else if (i >= n || /\s/.test(c)) done = true
-      else if (c === '"') inDouble = true
-      else if (c === "'") inSingle = true
-      else word += c
-      if (i < n) i++
-    }
-    out.push(word)
-  }
-}
-
 /** sdsneedsrepr: names with spaces, quotes or non-printables are written quoted. */
 function needsRepr(s: string): boolean {
   for (const c of s) {
@@ -117,25 +67,8 @@ function needsRepr(s: string): boolean {
   return false
 }
 
-/** sdscatrepr. */
-function repr(s: string): string {
-  let out = '"'
-  for (const c of s) {
-    const code = c.charCodeAt(0)
-    if (c === '\\' || c === '"') out += `\\${c}`
-    else if (c === '\n') out += '\\n'
-    else if (c === '\r') out += '\\r'
-    else if (c === '\t') out += '\\t'
-    else if (c === '\x07') out += '\\a'
-    else if (c === '\b') out += '\\b'
-    else if (code < 0x20 || code >= 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`
-    else out += c
-  }
-  return `${out}"`
-}
-
 function formatLine(info: AofFileInfo): string {
-  const name = needsRepr(info.fileName) ? repr(info.fileName) : info.fileName
+  const name = needsRepr(info.fileName) ? quoteArg(info.fileName, { bytes: true }) : info.fileName
   return `file ${name} seq ${info.seq} type ${info.type}\n`
 }
 
