@@ -465,14 +465,14 @@ class RdbRecordParser {
     const onStringText = this.onStringText
     if (onStringText !== undefined && type === RDB_TYPE.STRING) {
       // The bulk of a big dump: key and value text straight from the image.
-      const key = readKeyText(r)
-      const value = readKeyText(r)
+      const key = readStringText(r)
+      const value = readStringText(r)
       const expireAt = this.expireAt
       this.expireAt = undefined
       onStringText(db, key, value, expireAt)
       return false
     }
-    const key = onKeyText !== undefined ? Buffer.from(readKeyText(r), 'latin1') : r.string()
+    const key = onKeyText !== undefined ? Buffer.from(readStringText(r), 'latin1') : r.string()
     if (MODULE_TYPES.has(type)) throw new RdbFormatError(`key '${printable(key)}' holds a module value, but tandem-server has no modules`)
     if (STREAM_TYPES.has(type)) throw new RdbFormatError(`key '${printable(key)}' holds a stream, which tandem-server does not support yet`)
     let value: PortableValue | null = null
@@ -634,7 +634,7 @@ function plainStringEnd(r: RdbReader): number {
 }
 
 /** A string (key or value) as latin1 text (one char per byte), decoded from the image without an intermediate Buffer. */
-function readKeyText(r: RdbReader): string {
+function readStringText(r: RdbReader): string {
   const end = plainStringEnd(r)
   if (end < 0) return r.string().toString('latin1')
   const start = r.pos

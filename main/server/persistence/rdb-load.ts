@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs'
 import type { Logger, ServerContext } from '../context'
 import type { Database } from '../store/database'
-import { stringValueOfText } from '../store/values'
+import { stringValueOfText, type RedisValue } from '../store/values'
 import { RdbFormatError } from './rdb-format'
 import { RdbLoadError, RdbStreamReader, readRdb, type RdbReadHandlers, type RdbReadResult } from './rdb-file'
 import { DEFAULT_LIMITS, type EncodingLimits } from './rdb-value'
@@ -49,6 +49,16 @@ function loadHandlers(databases: readonly Database[], options: RdbLoadOptions, i
   // Keys before any SELECTDB belong to database 0.
   let current = databases[0]
   current.beginBulkLoad(0, 0)
+  /** A key whose TTL has passed, when the load drops those (a master's start-up): counted, not stored. */
+  const droppedAsExpired = (expireAt: number | undefined): boolean => {
+    if (!options.dropExpired || expireAt === undefined || expireAt >= options.now) return false
+    counters.keysExpired++
+    return true
+  }
+  const store = (dbIndex: number, k: string, value: RedisValue, expireAt: number | undefined): void => {
+    if (!current.loadKey(k, value, expireAt)) throw new RdbFormatError(`duplicate key '${k}' in database ${dbIndex}`)
+    counters.keysLoaded++
+  }
   return {
     onAux(key, value) {
       const text = value.toString('latin1')
@@ -77,23 +87,14 @@ function loadHandlers(databases: readonly Database[], options: RdbLoadOptions, i
       current.beginBulkLoad(Math.min(size, bound), Math.min(expiresSize, bound))
     },
     onKeyText(dbIndex, k, portable, expireAt) {
-      if (options.dropExpired && expireAt !== undefined && expireAt < options.now) {
-        counters.keysExpired++
-        return
-      }
+      if (droppedAsExpired(expireAt)) return
       const value = fromPortable(portable, limits)
       if (value === null) throw new RdbFormatError(`value of type ${portable.type} cannot be stored`)
-      if (!current.loadKey(k, value, expireAt)) throw new RdbFormatError(`duplicate key '${k}' in database ${dbIndex}`)
-      counters.keysLoaded++
+      store(dbIndex, k, value, expireAt)
     },
     onStringText(dbIndex, k, text, expireAt) {
       // Nearly every key of a big dump: the text the reader decoded becomes the value as it is.
-      if (options.dropExpired && expireAt !== undefined && expireAt < options.now) {
-        counters.keysExpired++
-        return
-      }
-      if (!current.loadKey(k, stringValueOfText(text), expireAt)) throw new RdbFormatError(`duplicate key '${k}' in database ${dbIndex}`)
-      counters.keysLoaded++
+      if (!droppedAsExpired(expireAt)) store(dbIndex, k, stringValueOfText(text), expireAt)
     },
     onEmptyKey(dbIndex, key) {
       options.log?.warning(`rdbLoadObject skipping empty key: ${key.toString('latin1')}`)
