@@ -42,12 +42,10 @@ export function sdsAllocSize(length: number, allowType5 = false): number {
 /** OBJ_ENCODING_EMBSTR_SIZE_LIMIT */
 const EMBSTR_LIMIT = 44
 
-/** string2ll's acceptance: what tryObjectEncoding turns into an OBJ_ENCODING_INT. */
-function isIntEncodable(bytes: Buffer): boolean {
-  return bytes.length <= 20 && isIntEncodableText(bytes.toString('latin1', 0, bytes.length))
-}
-
-/** isIntEncodable of latin1 text (how the keyspace holds string values). */
+/**
+ * string2ll's acceptance: what tryObjectEncoding turns into an
+ * OBJ_ENCODING_INT, for latin1 text (how the keyspace holds string values).
+ */
 function isIntEncodableText(text: string): boolean {
   const length = text.length
   if (length === 0 || length > 20) return false
@@ -68,11 +66,12 @@ function isIntEncodableText(text: string): boolean {
 
 /** A string object: robj + its bytes in Redis's encoding. */
 export function stringObjectSize(bytes: Buffer): number {
-  if (isIntEncodable(bytes)) return ROBJ_SIZE
+  // Only 20 bytes or fewer can be an integer: no text is made of longer ones.
+  if (bytes.length <= 20 && isIntEncodableText(bytes.toString('latin1'))) return ROBJ_SIZE
   return stringBytesSize(bytes.length)
 }
 
-/** stringObjectSize of a stored value, without copying its bytes unless they are short enough to be an integer. */
+/** stringObjectSize of a stored value (a value held as a long Buffer is not turned into text). */
 function stringValueSize(v: StringValue): number {
   if (v.length <= 20 && isIntEncodableText(v.text)) return ROBJ_SIZE
   return stringBytesSize(v.length)
