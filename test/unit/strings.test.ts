@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { fakeServer, resp } from './helpers/fake-context'
+import { listValue } from '../../main/server/store/list'
 
 const WRONGTYPE = resp.err('WRONGTYPE Operation against a key holding the wrong kind of value')
 const NOT_INT = resp.err('ERR value is not an integer or out of range')
 const SYNTAX = resp.err('ERR syntax error')
 
-/** A non-string value so WRONGTYPE paths can be exercised before lists exist. */
+/** A non-string value for the WRONGTYPE paths. */
 function plantList(s: ReturnType<typeof fakeServer>, key: string): void {
-  s.db().set(key, { type: 'list' } as never)
+  s.db().set(key, listValue([Buffer.from('x')]))
 }
 
 describe('GET / SET', () => {

@@ -117,7 +117,7 @@ export class Database {
     private readonly host: KeyspaceHost,
   ) {
     this.epochBase = host.now()
-    // The table reads the values of keys it charged implicitly (bulk-loaded strings) from this dict: the two are swapped together.
+    // The table reads access state and charges from this dict's values: the two are swapped together.
     this.keyMemory = new KeyMemoryTable(() => host.now(), this.dict)
   }
 
@@ -146,7 +146,7 @@ export class Database {
     if (this.writeGuards.length !== 0) this.guard(k)
     if (this.expireIfNeeded(k)) return undefined
     const value = this.dict.get(k)
-    if (value !== undefined && touch) this.memory.touched(k)
+    if (value !== undefined && touch) this.memory.touched(value)
     return value
   }
 
@@ -172,19 +172,18 @@ export class Database {
     const k = keyString(key)
     if (this.writeGuards.length !== 0) this.guard(k)
     this.expireIfNeeded(k)
-    const fresh = !this.dict.has(k)
-    if (fresh) this.keyTable.add(k)
-    else this.keyMemory.settle(k)
+    const previous = this.dict.get(k)
+    if (previous === undefined) this.keyTable.add(k)
     this.dict.set(k, value)
-    if (fresh) this.keyMemory.added(k)
+    this.keyMemory.stored(value, previous)
     if (!keepTtl) this.dropExpire(k)
     this.signalModified(k)
   }
 
   /**
    * Before a bulk load (an RDB: RESIZEDB's hints): size the key and expire
-   * tables for what is coming, as rdbLoad's dictExpand, and let the memory
-   * table share one access state among the loaded keys.
+   * tables for what is coming, as rdbLoad's dictExpand, and take the clock
+   * the loaded keys' access state starts from.
    */
   beginBulkLoad(expectedKeys: number, expectedExpires: number): void {
     this.keyTable.reserve(expectedKeys)
@@ -193,7 +192,7 @@ export class Database {
   }
 
   /**
-   * dbAddRDBLoad: store a key read from an RDB, with its absolute expire time
+   * dbAddRDBLoad: store a key read from an RDB (after beginBulkLoad), with its absolute expire time
    * (ms) or undefined. The same effects as set() + setExpire() on a key that
    * did not exist — snapshot guard, scan tables, memory charge, TTL
    * bookkeeping, modification listeners — without the lookups and checks a
@@ -213,11 +212,10 @@ export class Database {
       this.keyTable.add(k)
       this.keyMemory.loaded(k, value)
     } else {
-      // The replaced value is gone, so an implicit charge cannot be settled from it: recount (a corrupt file's path only).
-      this.keyMemory.recount()
-      this.keyMemory.settle(k)
+      // The replaced value is gone, its charge with it: recount (a corrupt file's path only).
       this.dropExpire(k)
-      this.keyMemory.written(k, value)
+      this.keyMemory.loaded(k, value)
+      this.keyMemory.recount()
     }
     // Listeners hear the key before its TTL is set, as after set() then setExpire().
     this.version++
@@ -238,11 +236,10 @@ export class Database {
   overwrite(key: KeyInput, value: RedisValue): void {
     const k = keyString(key)
     if (this.writeGuards.length !== 0) this.guard(k)
-    const fresh = !this.dict.has(k)
-    if (fresh) this.keyTable.add(k)
-    else this.keyMemory.settle(k)
+    const previous = this.dict.get(k)
+    if (previous === undefined) this.keyTable.add(k)
     this.dict.set(k, value)
-    if (fresh) this.keyMemory.added(k)
+    this.keyMemory.stored(value, previous)
     this.memory.written(k, value)
   }
 
@@ -299,7 +296,8 @@ export class Database {
   /** signalModifiedKey: a write changed `key`. */
   signalModified(key: KeyInput): void {
     const k = keyString(key)
-    this.memory.written(k, this.dict.get(k))
+    const value = this.dict.get(k)
+    if (value !== undefined) this.memory.written(k, value)
     this.version++
     for (const listener of this.modifiedListeners) listener(this, k)
   }
@@ -536,10 +534,11 @@ export class Database {
 
   private remove(k: string): boolean {
     if (this.writeGuards.length !== 0 && this.dict.has(k)) this.guard(k)
-    this.keyMemory.settle(k)
-    if (!this.dict.delete(k)) return false
+    const value = this.dict.get(k)
+    if (value === undefined) return false
+    this.dict.delete(k)
     this.keyTable.delete(k)
-    this.memory.removed(k)
+    this.memory.removed(value)
     this.dropExpire(k)
     return true
   }

@@ -12,6 +12,7 @@
  *
  * Fields are byte strings held as latin1 JS strings (one char per byte, exact).
  */
+import { KeyState } from './key-state'
 import { ScanTable } from './scan-table'
 
 export type HashEncoding = 'listpack' | 'hashtable'
@@ -24,7 +25,7 @@ export interface HashLimits {
 
 export const DEFAULT_HASH_LIMITS: HashLimits = { entries: 512, value: 64 }
 
-export class HashObject {
+export class HashObject extends KeyState {
   readonly type = 'hash' as const
   readonly fields = new Map<string, Buffer>()
   private scanTable: ScanTable | undefined

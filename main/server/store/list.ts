@@ -5,6 +5,7 @@
  * shift elements and are O(n), as Redis documents them.
  */
 import type { ConfigView } from '../context'
+import { KeyState } from './key-state'
 
 const MIN_CAPACITY = 8
 
@@ -147,13 +148,16 @@ export class ListDeque {
 }
 
 /** A list key's value. Redis deletes a list key when its last element goes, so a stored list is never empty. */
-export interface ListValue {
-  readonly type: 'list'
-  readonly items: ListDeque
+export class ListValue extends KeyState {
+  readonly type = 'list' as const
+
+  constructor(readonly items: ListDeque) {
+    super()
+  }
 }
 
 export function listValue(items: readonly Buffer[] = []): ListValue {
-  return { type: 'list', items: new ListDeque(items) }
+  return new ListValue(new ListDeque(items))
 }
 
 /**

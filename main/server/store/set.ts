@@ -12,6 +12,7 @@
  * Members are byte strings held as latin1 JS strings (one char per byte, exact).
  */
 import { parseInt64 } from '../commands/parse'
+import { KeyState } from './key-state'
 import { ScanTable } from './scan-table'
 
 export type SetEncoding = 'intset' | 'hashtable'
@@ -38,7 +39,7 @@ function search(ints: readonly bigint[], value: bigint): number {
   return -lo - 1
 }
 
-export class SetObject {
+export class SetObject extends KeyState {
   readonly type = 'set' as const
   /** The intset, while the set is one. */
   private ints: bigint[] | undefined
@@ -47,6 +48,7 @@ export class SetObject {
 
   /** setTypeCreate: an intset when the first member is an integer, else a hashtable. */
   constructor(firstMember?: string) {
+    super()
     if (firstMember === undefined || memberAsInteger(firstMember) !== null) this.ints = []
     else this.makeHashtable([])
   }

@@ -8,6 +8,7 @@ import type { ZSet } from './zset'
 import type { HashObject } from './hash'
 import type { SetObject } from './set'
 import type { ListValue } from './list'
+import { KeyState } from './key-state'
 
 /** A sorted set (store/zset.ts): member→score map plus a span skiplist. */
 export type ZsetValue = ZSet
@@ -34,12 +35,13 @@ export const STRING_TEXT_MAX = 64 * 1024
  * single leaf object with its bytes inline. `value` gives the bytes as a Buffer
  * (a fresh copy for text); `length` and `text` avoid that copy.
  */
-export class StringValue {
+export class StringValue extends KeyState {
   readonly type = 'string' as const
   private readonly data: string | Buffer
 
   /** Takes ownership of `bytes` when they stay a Buffer: pass a copy the caller no longer writes. */
   constructor(data: string | Buffer) {
+    super()
     this.data = data
   }
 

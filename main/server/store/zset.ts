@@ -8,6 +8,7 @@
  * skiplist once the set outgrows zset-max-listpack-entries/-value; nothing
  * converts back except the *STORE commands' zsetConvertToListpackIfNeeded).
  */
+import { KeyState } from './key-state'
 import { ScanTable } from './scan-table'
 import { SkipList, type LexRange, type ScoreRange, type SkipNode } from './skiplist'
 
@@ -44,7 +45,7 @@ export type ZaddResult =
   | { readonly kind: 'skipped' }
   | { readonly kind: 'nan' }
 
-export class ZSet {
+export class ZSet extends KeyState {
   readonly type = 'zset' as const
   readonly dict = new Map<string, number>()
   readonly list = new SkipList()
@@ -56,6 +57,7 @@ export class ZSet {
   private scanTable: ScanTable | null = null
 
   constructor(encoding: ZsetEncoding = 'listpack') {
+    super()
     this.encoding = encoding
   }
 
