@@ -61,10 +61,6 @@ export function lfuDecayed(state: AccessState, nowMs: number, tuning: LfuTuning)
   return periods > state.counter ? 0 : state.counter - periods
 }
 
-export function newAccessState(nowMs: number): AccessState {
-  return { lastAccess: nowMs, counter: LFU_INIT_VAL, decrementMinute: lfuMinutes(nowMs) }
-}
-
 /** updateLFU + the LRU clock update lookupKey does on every access. */
 export function recordAccess(state: AccessState, nowMs: number, tuning: LfuTuning): void {
   state.lastAccess = nowMs

@@ -172,27 +172,22 @@ export class Database {
     const k = keyString(key)
     if (this.writeGuards.length !== 0) this.guard(k)
     this.expireIfNeeded(k)
-    const previous = this.dict.get(k)
-    if (previous === undefined) this.keyTable.add(k)
-    this.dict.set(k, value)
-    this.keyMemory.stored(value, previous)
+    this.place(k, value)
     if (!keepTtl) this.dropExpire(k)
     this.signalModified(k)
   }
 
   /**
    * Before a bulk load (an RDB: RESIZEDB's hints): size the key and expire
-   * tables for what is coming, as rdbLoad's dictExpand, and take the clock
-   * the loaded keys' access state starts from.
+   * tables for what is coming, as rdbLoad's dictExpand.
    */
   beginBulkLoad(expectedKeys: number, expectedExpires: number): void {
     this.keyTable.reserve(expectedKeys)
     this.expireTable.reserve(expectedExpires)
-    this.keyMemory.beginBulkLoad()
   }
 
   /**
-   * dbAddRDBLoad: store a key read from an RDB (after beginBulkLoad), with its absolute expire time
+   * dbAddRDBLoad: store a key read from an RDB, with its absolute expire time
    * (ms) or undefined. The same effects as set() + setExpire() on a key that
    * did not exist — snapshot guard, scan tables, memory charge, TTL
    * bookkeeping, modification listeners — without the lookups and checks a
@@ -236,10 +231,7 @@ export class Database {
   overwrite(key: KeyInput, value: RedisValue): void {
     const k = keyString(key)
     if (this.writeGuards.length !== 0) this.guard(k)
-    const previous = this.dict.get(k)
-    if (previous === undefined) this.keyTable.add(k)
-    this.dict.set(k, value)
-    this.keyMemory.stored(value, previous)
+    this.place(k, value)
     this.memory.written(k, value)
   }
 
@@ -530,6 +522,14 @@ export class Database {
     this.host.stats.expiredKeys++
     this.signalModified(k)
     for (const listener of this.expiredListeners) listener(this, k)
+  }
+
+  /** Stores `value` at `k`, new key or replacement: scan table and access state (set and overwrite charge it after). */
+  private place(k: string, value: RedisValue): void {
+    const previous = this.dict.get(k)
+    if (previous === undefined) this.keyTable.add(k)
+    this.dict.set(k, value)
+    this.keyMemory.stored(value, previous)
   }
 
   private remove(k: string): boolean {

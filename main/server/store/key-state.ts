@@ -23,16 +23,6 @@ const CLOCK_BASE = Date.now()
 /** `counter` of a value that was never stored under a key. */
 const NEVER_STORED = -1
 
-/** A new key's access state at one moment, for startAccessAs. */
-export interface LoadAccess {
-  readonly accessedAt: number
-  readonly minute: number
-}
-
-export function loadAccessAt(nowMs: number): LoadAccess {
-  return { accessedAt: nowMs - CLOCK_BASE, minute: lfuMinutes(nowMs) }
-}
-
 export class KeyState implements AccessState {
   private accessedAt = 0
   /** 0..255 once stored (LFU); NEVER_STORED before. */
@@ -60,13 +50,6 @@ export class KeyState implements AccessState {
     this.accessedAt = nowMs - CLOCK_BASE
     this.counter = LFU_INIT_VAL
     this.decrementMinute = lfuMinutes(nowMs)
-  }
-
-  /** startAccess with a state prepared once for many keys (a bulk load stores a million in one turn). */
-  startAccessAs(state: LoadAccess): void {
-    this.accessedAt = state.accessedAt
-    this.counter = LFU_INIT_VAL
-    this.decrementMinute = state.minute
   }
 
   /** dbOverwrite: the LFU counter of the value replaced carries over to its replacement. */

@@ -9,14 +9,11 @@
  * concerned, so nothing here looks a key up except access() and bytesOf().
  */
 import { defaultLfuTuning, recordAccess, type AccessState, type LfuTuning } from './access-clock'
-import { loadAccessAt, type LoadAccess } from './key-state'
 import { bucketArraySize, keyUsage } from './memory-size'
 import type { RedisValue } from './values'
 
 export class KeyMemoryTable {
   private total = 0
-  /** The access state keys of the bulk load in progress start with (set by beginBulkLoad). */
-  private loadAccess: LoadAccess | undefined
   /** Shared with the server's MemoryManager, which follows lfu-log-factor / lfu-decay-time. */
   tuning: LfuTuning = defaultLfuTuning()
 
@@ -39,14 +36,9 @@ export class KeyMemoryTable {
     } else if (!value.everStored) value.startAccess(this.now())
   }
 
-  /** A bulk load (an RDB) is about to store keys with loaded(): they all start at this moment (the load runs in one turn). */
-  beginBulkLoad(): void {
-    this.loadAccess = loadAccessAt(this.now())
-  }
-
   /** A bulk load (an RDB) stored the new key `key`: stored() and written() in one. */
   loaded(key: string, value: RedisValue): void {
-    value.startAccessAs(this.loadAccess ?? loadAccessAt(this.now()))
+    value.startAccess(this.now())
     const bytes = keyUsage(key, value)
     value.charge = bytes
     this.total += bytes
