@@ -190,21 +190,44 @@ describe('ScanTable under concurrent changes', () => {
     expect(scansWithResize).toBeGreaterThanOrEqual(10)
   })
 
-  it('resizes incrementally: a doubling moves buckets a few at a time', () => {
+  it('reuses freed slots: scans and random picks see exactly the keys present', () => {
     const table = new ScanTable()
-    for (let i = 0; i < 1024; i++) table.add(`k${i}`)
-    table.rehashAll()
-    table.add('trigger')
-    expect(table.bucketCount).toBe(2048)
-    for (let i = 0; i < 10; i++) table.add(`more${i}`)
-    // Nothing is lost while both tables exist, and finishing leaves one table with everything.
-    table.rehashAll()
+    for (let i = 0; i < 1000; i++) table.add(`k${i}`)
+    for (let i = 1; i < 1000; i += 2) table.delete(`k${i}`)
+    for (let i = 0; i < 500; i++) table.add(`n${i}`)
+    const present = new Set([...Array.from({ length: 500 }, (_, i) => `k${2 * i}`), ...Array.from({ length: 500 }, (_, i) => `n${i}`)])
+    expect(table.size).toBe(1000)
     const seen: string[] = []
     let cursor = 0
     do cursor = table.scanBucket(cursor, (k) => seen.push(k))
     while (cursor !== 0)
-    expect(seen.length).toBe(1035)
-    expect(table.size).toBe(1035)
+    expect(seen.sort()).toEqual([...present].sort())
+    const random = prng(7)
+    const picked = new Map<string, number>()
+    for (let i = 0; i < 20_000; i++) {
+      const k = table.randomKey(random)!
+      picked.set(k, (picked.get(k) ?? 0) + 1)
+    }
+    // Every present key can come out (20 picks each on average), and nothing else does.
+    expect([...picked.keys()].sort()).toEqual([...present].sort())
+  })
+
+  it('lets a visit delete the key it is given, as active expiry does, and still visits every key once', () => {
+    const table = new ScanTable()
+    for (let i = 0; i < 5000; i++) table.add(`k${i}`)
+    const visited: string[] = []
+    let cursor = 0
+    do
+      cursor = table.scanBucket(cursor, (k) => {
+        visited.push(k)
+        table.delete(k)
+      })
+    while (cursor !== 0)
+    // The table shrank many times under the scan.
+    expect(table.size).toBe(0)
+    expect(table.bucketCount).toBe(4)
+    expect(visited.length).toBe(5000)
+    expect(new Set(visited).size).toBe(5000)
   })
 })
 

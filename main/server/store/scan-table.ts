@@ -1,29 +1,30 @@
 /**
- * An unordered set of keys laid out like Redis's dict buckets, kept beside the
- * keyspace Map only to give SCAN (and active expiry, and RANDOMKEY) what a JS
- * Map cannot: a resumable, O(count) position that survives inserts, deletes
- * and resizes.
+ * An unordered set of keys with Redis's dict bucket layout, kept beside the
+ * keyspace Map (and beside big sets, hashes and sorted sets) only to give SCAN
+ * (and active expiry, and RANDOMKEY) what a JS Map cannot: a resumable,
+ * O(count) position that survives inserts, deletes and resizes.
  *
- * Why a reverse-binary cursor over a power-of-two bucket table rather than an
- * insertion-ordered slot array with tombstones: the slot array needs every
- * compaction to remap cursors that clients still hold (we cannot know which),
- * whereas dict.c's cursor needs no per-client state at all. The cursor counts
- * through bucket indexes with the bits reversed, so when the table doubles the
- * buckets already visited map to buckets that are also "before" the cursor,
- * and when it halves they fold into buckets at most revisited. Hence Redis's
- * guarantee: an element present for the whole iteration is returned at least
- * once (maybe more), and cursor 0 marks the end.
+ * The cursor is dict.c's: it counts through bucket indexes with the bits
+ * reversed, so when the table doubles the buckets already visited map to
+ * buckets that are also "before" the cursor, and when it halves they fold into
+ * buckets at most revisited. Hence Redis's guarantee: an element present for
+ * the whole iteration is returned at least once (maybe more), and cursor 0
+ * marks the end. Cursors are bucket positions, never entry positions, so no
+ * client's cursor needs remapping when entries move.
  *
- * Resizes are incremental as in dict.c, so a million-key table never pauses
- * the event loop to rehash: while resizing, both tables exist, each add or
- * delete moves a few buckets, and SCAN visits the bucket of the smaller table
- * plus all its expansions in the larger one (dictScan's two-table walk), which
- * keeps the guarantee above during a rehash too.
+ * Why the keys sit in an entry array and the buckets are only int32 chains
+ * (`heads`/`next`) rather than buckets holding the keys: a bucket array of JS
+ * pointers written at random positions is what a million-key load paid for
+ * most — each write a random cache miss plus a remembered-set slot the young
+ * collector must visit — 1.2–2 s of a 5–6 s RDB load of 1M keys. Entries are
+ * appended (freed ones reused), so the pointer writes are sequential, and a
+ * resize rebuilds int32 arrays from the stored hashes without touching a key:
+ * about 5 ms at a million keys, so it is done at once rather than
+ * incrementally (the Map beside it rehashes at once too, ~60x longer).
  */
 
 const MIN_BUCKETS = 4
-/** Buckets moved to the new table per add/delete while a resize is in progress. */
-const REHASH_STEP = 2
+const NONE = -1
 
 /** FNV-1a over the latin1 code units (keys are byte strings, one char per byte). */
 function hashKey(key: string): number {
@@ -36,7 +37,7 @@ function hashKey(key: string): number {
   h ^= h >>> 16
   h = Math.imul(h, 0x85ebca6b)
   h ^= h >>> 13
-  return h >>> 0
+  return h | 0
 }
 
 function reverseBits32(v: number): number {
@@ -56,180 +57,177 @@ function nextCursor(v: number, mask: number): number {
   return reverseBits32(v)
 }
 
-/**
- * A bucket holds one key directly (the common case, no allocation) or an array
- * of colliding keys.
- */
-type Bucket = string | string[] | undefined
-
-function emptyBuckets(size: number): Bucket[] {
-  // fill() keeps the backing store in V8's fast elements mode even for large tables.
-  return new Array<Bucket>(size).fill(undefined)
+function nextPowerOfTwo(n: number): number {
+  let p = 1
+  while (p < n) p *= 2
+  return p
 }
 
-function visitBucket(bucket: Bucket, visit: (key: string) => void): void {
-  if (typeof bucket === 'string') visit(bucket)
-  else if (bucket !== undefined) for (const key of bucket.slice()) visit(key)
+function emptyHeads(size: number): Int32Array {
+  return new Int32Array(size).fill(NONE)
 }
 
-function insert(buckets: Bucket[], key: string, hash = hashKey(key)): void {
-  const index = hash & (buckets.length - 1)
-  const bucket = buckets[index]
-  if (bucket === undefined) buckets[index] = key
-  else if (typeof bucket === 'string') buckets[index] = [bucket, key]
-  else bucket.push(key)
-}
-
-function removeFrom(buckets: Bucket[], key: string, hash: number): boolean {
-  const index = hash & (buckets.length - 1)
-  const bucket = buckets[index]
-  if (bucket === undefined) return false
-  if (typeof bucket === 'string') {
-    if (bucket !== key) return false
-    buckets[index] = undefined
-    return true
-  }
-  const at = bucket.indexOf(key)
-  if (at < 0) return false
-  bucket[at] = bucket[bucket.length - 1]
-  bucket.pop()
-  if (bucket.length === 1) buckets[index] = bucket[0]
-  return true
+function grown(array: Int32Array, capacity: number): Int32Array {
+  const bigger = new Int32Array(capacity)
+  bigger.set(array.subarray(0, Math.min(array.length, capacity)))
+  return bigger
 }
 
 export class ScanTable {
-  /** The table in use; while resizing, the one being emptied. */
-  private main: Bucket[] = emptyBuckets(MIN_BUCKETS)
-  /** The resize target, present only while a resize is in progress. */
-  private target: Bucket[] | undefined
-  /** Buckets of `main` below this index have been moved to `target`. */
-  private rehashIndex = 0
+  /** Per bucket: the first entry of its chain, or NONE. */
+  private heads = emptyHeads(MIN_BUCKETS)
+  /** Entry slots: the key, or undefined for a free slot. */
+  private keys: (string | undefined)[] = []
+  /** Per entry: its key's hash (resizes never rehash a key). */
+  private hashes = new Int32Array(MIN_BUCKETS)
+  /** Per entry: the next entry in its bucket's chain, or, for a free slot, the next free slot. */
+  private next = new Int32Array(MIN_BUCKETS)
+  private freeSlot = NONE
   private count = 0
 
   get size(): number {
     return this.count
   }
 
+  /** Buckets of the table, for tests. */
+  get bucketCount(): number {
+    return this.heads.length
+  }
+
   /** Adds a key the caller knows is absent. */
   add(key: string): void {
-    if (this.target) this.rehashStep(REHASH_STEP)
-    else if (this.count >= this.main.length) this.startResize(this.main.length * 2)
-    insert(this.target ?? this.main, key)
+    // dict.c's _dictExpandIfNeeded: grow when there are as many keys as buckets.
+    if (this.count >= this.heads.length) this.rebuild(this.heads.length * 2)
+    const hash = hashKey(key)
+    let slot = this.freeSlot
+    if (slot !== NONE) {
+      this.freeSlot = this.next[slot]
+      this.keys[slot] = key
+    } else {
+      slot = this.keys.length
+      if (slot >= this.next.length) this.growEntries(slot * 2)
+      this.keys.push(key)
+    }
+    const bucket = hash & (this.heads.length - 1)
+    this.hashes[slot] = hash
+    this.next[slot] = this.heads[bucket]
+    this.heads[bucket] = slot
     this.count++
   }
 
   delete(key: string): boolean {
-    if (this.target) this.rehashStep(REHASH_STEP)
     const hash = hashKey(key)
-    const removed = removeFrom(this.main, key, hash) || (this.target !== undefined && removeFrom(this.target, key, hash))
-    if (!removed) return false
+    const bucket = hash & (this.heads.length - 1)
+    let previous = NONE
+    let slot = this.heads[bucket]
+    while (slot !== NONE && (this.hashes[slot] !== hash || this.keys[slot] !== key)) {
+      previous = slot
+      slot = this.next[slot]
+    }
+    if (slot === NONE) return false
+    if (previous === NONE) this.heads[bucket] = this.next[slot]
+    else this.next[previous] = this.next[slot]
+    this.keys[slot] = undefined
+    this.next[slot] = this.freeSlot
+    this.freeSlot = slot
     this.count--
     // dict.c's htNeedsResize: shrink below 10% fill.
-    if (!this.target && this.main.length > MIN_BUCKETS && this.count * 10 < this.main.length) {
-      this.startResize(Math.max(MIN_BUCKETS, nextPowerOfTwo(this.count)))
-    }
+    if (this.heads.length > MIN_BUCKETS && this.count * 10 < this.heads.length) {
+      this.rebuild(Math.max(MIN_BUCKETS, nextPowerOfTwo(this.count)))
+    } else if (this.mostlyFree()) this.rebuild(this.heads.length)
     return true
   }
 
   /**
    * dictExpand before a bulk load (RDB RESIZEDB): an empty table takes the
-   * bucket count `expected` keys will need, so adding them never resizes or
-   * rehashes. Ignored once the table holds keys.
+   * bucket count `expected` keys will need, so adding them never resizes.
+   * Ignored once the table holds keys.
    */
   reserve(expected: number): void {
-    if (this.count !== 0 || this.target) return
+    if (this.count !== 0) return
     const size = Math.max(MIN_BUCKETS, nextPowerOfTwo(Math.min(expected, 1 << 26)))
-    if (size > this.main.length) this.main = emptyBuckets(size)
+    if (size > this.heads.length) this.heads = emptyHeads(size)
+    if (size > this.next.length) this.growEntries(size)
   }
 
   clear(): void {
-    this.main = emptyBuckets(MIN_BUCKETS)
-    this.target = undefined
-    this.rehashIndex = 0
+    this.heads = emptyHeads(MIN_BUCKETS)
+    this.keys = []
+    this.hashes = new Int32Array(MIN_BUCKETS)
+    this.next = new Int32Array(MIN_BUCKETS)
+    this.freeSlot = NONE
     this.count = 0
   }
 
   /**
    * Visits the keys under one cursor position and returns the next cursor (0
    * when done), exactly as dictScan. Only the low 32 bits of the cursor
-   * matter: tables never reach 2^32 buckets.
+   * matter: tables never reach 2^32 buckets. `visit` may change the table.
    */
   scanBucket(cursor: number, visit: (key: string) => void): number {
-    if (!this.target) {
-      const mask = this.main.length - 1
-      visitBucket(this.main[cursor & mask], visit)
-      return nextCursor(cursor, mask)
+    const mask = this.heads.length - 1
+    const first = this.heads[cursor & mask]
+    if (first !== NONE) {
+      const again = this.next[first]
+      if (again === NONE) visit(this.keys[first] as string)
+      else {
+        // Collected first: a visit that deletes would otherwise cut the chain being walked.
+        const found = [this.keys[first] as string]
+        for (let slot = again; slot !== NONE; slot = this.next[slot]) found.push(this.keys[slot] as string)
+        for (const key of found) visit(key)
+      }
     }
-    const [small, large] = this.main.length <= this.target.length ? [this.main, this.target] : [this.target, this.main]
-    const m0 = small.length - 1
-    const m1 = large.length - 1
-    visitBucket(small[cursor & m0], visit)
-    // Then every bucket of the larger table that expands the smaller one's bucket.
-    let v = cursor
-    do {
-      visitBucket(large[v & m1], visit)
-      v = nextCursor(v, m1)
-    } while ((v & (m0 ^ m1)) !== 0)
-    return v
+    return nextCursor(cursor, mask)
   }
 
-  /** A random key, each bucket equally likely (dictGetRandomKey's approach), or undefined when empty. */
+  /** A random key, each one equally likely, or undefined when empty. */
   randomKey(random: () => number = Math.random): string | undefined {
     if (this.count === 0) return undefined
+    // At least a quarter of the slots hold keys (see mostlyFree), so this takes four draws at most on average.
     for (;;) {
-      const mainSize = this.main.length
-      const slots = mainSize + (this.target?.length ?? 0)
-      const slot = Math.floor(random() * slots)
-      const bucket = slot < mainSize ? this.main[slot] : this.target?.[slot - mainSize]
-      if (typeof bucket === 'string') return bucket
-      if (bucket !== undefined) return bucket[Math.floor(random() * bucket.length)]
+      const key = this.keys[Math.floor(random() * this.keys.length)]
+      if (key !== undefined) return key
     }
   }
 
-  /** Buckets of the table in use (the resize target once one is under way), for tests. */
-  get bucketCount(): number {
-    return (this.target ?? this.main).length
+  /** More than 3/4 of 64 or more slots free: time to compact, so random picks stay cheap. */
+  private mostlyFree(): boolean {
+    return this.keys.length >= 64 && this.count * 4 < this.keys.length
   }
 
-  /** Finishes any resize in progress (tests, and a cron that wants to rehash while idle). */
-  rehashAll(): void {
-    while (this.target) this.rehashStep(1024)
+  private growEntries(capacity: number): void {
+    this.hashes = grown(this.hashes, capacity)
+    this.next = grown(this.next, capacity)
   }
 
-  private startResize(size: number): void {
-    if (size === this.main.length) return
-    this.target = emptyBuckets(size)
-    this.rehashIndex = 0
-  }
-
-  /** dictRehash: move `n` non-empty buckets, visiting at most 10n empty ones. */
-  private rehashStep(n: number): void {
-    const target = this.target
-    if (!target) return
-    let emptyVisits = n * 10
-    while (n > 0 && this.rehashIndex < this.main.length) {
-      const bucket = this.main[this.rehashIndex]
-      if (bucket === undefined) {
-        this.rehashIndex++
-        if (--emptyVisits === 0) break
-        continue
-      }
-      if (typeof bucket === 'string') insert(target, bucket)
-      else for (const key of bucket) insert(target, key)
-      this.main[this.rehashIndex] = undefined
-      this.rehashIndex++
-      n--
+  /** A new bucket array of `size`, chained from the stored hashes; entries compacted when mostly free. */
+  private rebuild(size: number): void {
+    if (this.mostlyFree()) this.compact()
+    const heads = emptyHeads(size)
+    const mask = size - 1
+    const { keys, hashes, next } = this
+    for (let slot = 0; slot < keys.length; slot++) {
+      if (keys[slot] === undefined) continue
+      const bucket = hashes[slot] & mask
+      next[slot] = heads[bucket]
+      heads[bucket] = slot
     }
-    if (this.rehashIndex >= this.main.length) {
-      this.main = target
-      this.target = undefined
-      this.rehashIndex = 0
-    }
+    this.heads = heads
   }
-}
 
-function nextPowerOfTwo(n: number): number {
-  let p = 1
-  while (p < n) p *= 2
-  return p
+  /** Moves the live entries to the front; the chains are rebuilt by the caller. */
+  private compact(): void {
+    const keys: string[] = []
+    const hashes = new Int32Array(Math.max(MIN_BUCKETS, nextPowerOfTwo(this.count)))
+    for (let slot = 0; slot < this.keys.length; slot++) {
+      const key = this.keys[slot]
+      if (key === undefined) continue
+      hashes[keys.length] = this.hashes[slot]
+      keys.push(key)
+    }
+    this.keys = keys
+    this.hashes = hashes
+    this.next = new Int32Array(hashes.length)
+    this.freeSlot = NONE
+  }
 }
