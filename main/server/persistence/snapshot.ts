@@ -118,6 +118,8 @@ class Snapshot implements SnapshotHandle {
   /** Value objects handed over by reference (flush): copied before an in-place change. */
   private readonly shared = new Map<RedisValue, Preserved>()
   private readonly walk: Generator<void, void, void>
+  /** True while the walk runs (a generator cannot be closed from inside itself). */
+  private walking = false
   private deadline = 0
   private readonly sliceMs: number
   private readonly guard = (db: Database, key: string): void => this.beforeWrite(db, key)
@@ -145,7 +147,19 @@ class Snapshot implements SnapshotHandle {
   step(budgetMs: number): boolean {
     this.deadline = performance.now() + budgetMs
     try {
-      if (!this.walk.next().done) return false
+      this.walking = true
+      let done: boolean | undefined
+      try {
+        done = this.walk.next().done
+      } finally {
+        this.walking = false
+      }
+      if (!this.inProgress) {
+        // Cancelled during the step (onDone is not called after a cancel).
+        this.walk.return()
+        return true
+      }
+      if (!done) return false
       this.detach()
       this.options.onDone()
     } catch (err) {
@@ -168,6 +182,9 @@ class Snapshot implements SnapshotHandle {
 
   private detach(): void {
     this.inProgress = false
+    // A cancelled walk closes its keyspace iterator: an open one holds off the Dict's compaction.
+    // A generator cannot be closed from inside itself: a cancel during a step is finished by step().
+    if (!this.walking) this.walk.return()
     for (const { db } of this.states) {
       removeItem(db.writeGuards, this.guard)
       removeItem(db.flushingListeners, this.flushGuard)

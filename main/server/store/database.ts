@@ -12,13 +12,15 @@
  *   over the databases).
  *
  * Keys are byte strings: a key's bytes become a latin1 JS string (one char per
- * byte, so the mapping is exact and Map hashing works); values keep Buffers.
+ * byte, so the mapping is exact and hashing is by byte); values keep Buffers.
+ * The keyspace and the expires are Dicts (dict.ts): Redis's bucket layout,
+ * so SCAN, RANDOMKEY and the active expire cycle walk them directly.
  *
  * Expiry follows db.c: a key whose expire time is strictly before `now()` is
  * logically gone. Every lookup expires it first (lazy expiry); the active cycle
  * (expire.c) walks the keys with a TTL so keys nobody touches disappear too.
  */
-import { ScanTable } from './scan-table'
+import { Dict } from './dict'
 import { KeyMemoryTable } from './memory-keys'
 import type { RedisValue, ValueType } from './values'
 
@@ -62,10 +64,8 @@ const ACCEPTABLE_STALE_PERCENT = 10
 
 /** Everything SWAPDB exchanges between two databases (not the hooks: those belong to the index). */
 interface DatabaseContents {
-  dict: Map<string, RedisValue>
-  expires: Map<string, number>
-  keyTable: ScanTable
-  expireTable: ScanTable
+  dict: Dict<RedisValue>
+  expires: Dict<number>
   expireSum: number
   epochBase: number
   expireCursor: number
@@ -75,11 +75,8 @@ interface DatabaseContents {
 
 export class Database {
   // Not readonly: swapContents exchanges them with another database's in O(1).
-  private dict = new Map<string, RedisValue>()
-  private expires = new Map<string, number>()
-  /** Bucket layouts for SCAN/RANDOMKEY over keys and for the active cycle over expires. */
-  private keyTable = new ScanTable()
-  private expireTable = new ScanTable()
+  private dict = new Dict<RedisValue>()
+  private expires = new Dict<number>()
   /** Sum of (expire time - epochBase) over `expires`, for an exact avg_ttl without a walk. */
   private expireSum = 0
   private epochBase: number
@@ -182,8 +179,8 @@ export class Database {
    * tables for what is coming, as rdbLoad's dictExpand.
    */
   beginBulkLoad(expectedKeys: number, expectedExpires: number): void {
-    this.keyTable.reserve(expectedKeys)
-    this.expireTable.reserve(expectedExpires)
+    this.dict.reserve(expectedKeys)
+    this.expires.reserve(expectedExpires)
   }
 
   /**
@@ -199,12 +196,8 @@ export class Database {
    */
   loadKey(k: string, value: RedisValue, expireAt: number | undefined): boolean {
     if (this.writeGuards.length !== 0) this.guard(k)
-    const dict = this.dict
-    const before = dict.size
-    dict.set(k, value)
-    const added = dict.size !== before
+    const added = this.dict.put(k, value) === undefined
     if (added) {
-      this.keyTable.add(k)
       this.keyMemory.loaded(k, value)
     } else {
       // The replaced value is gone, its charge with it: recount (a corrupt file's path only).
@@ -249,8 +242,6 @@ export class Database {
     for (const listener of this.flushingListeners) listener(this)
     this.dict.clear()
     this.expires.clear()
-    this.keyTable.clear()
-    this.expireTable.clear()
     this.expireSum = 0
     this.expireCursor = 0
     this.earliestExpire = Infinity
@@ -306,18 +297,15 @@ export class Database {
     const k = keyString(key)
     if (!this.dict.has(k)) throw new Error('setExpire on a missing key')
     if (this.writeGuards.length !== 0) this.guard(k)
-    const previous = this.expires.get(k)
-    if (previous === undefined) this.expireTable.add(k)
-    else this.expireSum -= previous - this.epochBase
-    this.expires.set(k, at)
+    const previous = this.expires.put(k, at)
+    if (previous !== undefined) this.expireSum -= previous - this.epochBase
     this.expireSum += at - this.epochBase
     if (at < this.earliestExpire) this.earliestExpire = at
   }
 
   /** setExpire's bookkeeping for a key known to exist and to have no TTL yet. */
   private addExpire(k: string, at: number): void {
-    this.expireTable.add(k)
-    this.expires.set(k, at)
+    this.expires.add(k, at)
     this.expireSum += at - this.epochBase
     if (at < this.earliestExpire) this.earliestExpire = at
   }
@@ -372,7 +360,7 @@ export class Database {
       let buckets = 0
       while (sampled < wanted && buckets < maxBuckets) {
         const batch: string[] = []
-        this.expireCursor = this.expireTable.scanBucket(this.expireCursor, (k) => batch.push(k))
+        this.expireCursor = this.expires.scanBucket(this.expireCursor, (k) => batch.push(k))
         buckets++
         for (const k of batch) {
           sampled++
@@ -400,7 +388,7 @@ export class Database {
     // dbScan's bound: COUNT is a hint, capped at 10 bucket visits per requested key.
     let maxIterations = count * 10
     do {
-      cursor = this.keyTable.scanBucket(cursor, (k) => keys.push(k))
+      cursor = this.dict.scanBucket(cursor, (k) => keys.push(k))
     } while (cursor !== 0 && maxIterations-- > 0 && keys.length < count)
     return { cursor, keys }
   }
@@ -427,7 +415,7 @@ export class Database {
   randomKey(random: () => number = Math.random): string | undefined {
     let expiredPicks = 0
     for (;;) {
-      const k = this.keyTable.randomKey(random)
+      const k = this.dict.randomKey(random)
       if (k === undefined) return undefined
       const at = this.expires.get(k)
       if (at === undefined) return k
@@ -441,7 +429,7 @@ export class Database {
    * keys with a TTL: the sample evict.c's dictGetSomeKeys gives the eviction pool.
    */
   sampleKeys(count: number, volatileOnly: boolean, random: () => number = Math.random): string[] {
-    const table = volatileOnly ? this.expireTable : this.keyTable
+    const table = volatileOnly ? this.expires : this.dict
     const keys: string[] = []
     for (let i = 0; i < count; i++) {
       const k = table.randomKey(random)
@@ -477,15 +465,13 @@ export class Database {
   // ---- internals ---------------------------------------------------------
 
   private contents(): DatabaseContents {
-    const { dict, expires, keyTable, expireTable, expireSum, epochBase, expireCursor, earliestExpire, keyMemory } = this
-    return { dict, expires, keyTable, expireTable, expireSum, epochBase, expireCursor, earliestExpire, keyMemory }
+    const { dict, expires, expireSum, epochBase, expireCursor, earliestExpire, keyMemory } = this
+    return { dict, expires, expireSum, epochBase, expireCursor, earliestExpire, keyMemory }
   }
 
   private adopt(c: DatabaseContents): void {
     this.dict = c.dict
     this.expires = c.expires
-    this.keyTable = c.keyTable
-    this.expireTable = c.expireTable
     this.expireSum = c.expireSum
     this.epochBase = c.epochBase
     this.expireCursor = c.expireCursor
@@ -524,12 +510,9 @@ export class Database {
     for (const listener of this.expiredListeners) listener(this, k)
   }
 
-  /** Stores `value` at `k`, new key or replacement: scan table and access state (set and overwrite charge it after). */
+  /** Stores `value` at `k`, new key or replacement, and its access state (set and overwrite charge it after). */
   private place(k: string, value: RedisValue): void {
-    const previous = this.dict.get(k)
-    if (previous === undefined) this.keyTable.add(k)
-    this.dict.set(k, value)
-    this.keyMemory.stored(value, previous)
+    this.keyMemory.stored(value, this.dict.put(k, value))
   }
 
   private remove(k: string): boolean {
@@ -537,7 +520,6 @@ export class Database {
     const value = this.dict.get(k)
     if (value === undefined) return false
     this.dict.delete(k)
-    this.keyTable.delete(k)
     this.memory.removed(value)
     this.dropExpire(k)
     return true
@@ -547,7 +529,6 @@ export class Database {
     const at = this.expires.get(k)
     if (at === undefined) return false
     this.expires.delete(k)
-    this.expireTable.delete(k)
     this.expireSum -= at - this.epochBase
     if (this.expires.size === 0) this.expireSum = 0
     return true

@@ -9,6 +9,7 @@
  * concerned, so nothing here looks a key up except access() and bytesOf().
  */
 import { defaultLfuTuning, recordAccess, type AccessState, type LfuTuning } from './access-clock'
+import type { Dict } from './dict'
 import { bucketArraySize, keyUsage } from './memory-size'
 import type { RedisValue } from './values'
 
@@ -20,7 +21,7 @@ export class KeyMemoryTable {
   constructor(
     private readonly now: () => number,
     /** The database's dict this table charges (travels with it on SWAPDB). */
-    private readonly values: ReadonlyMap<string, RedisValue>,
+    private readonly values: Dict<RedisValue>,
   ) {}
 
   /**
