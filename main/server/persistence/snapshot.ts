@@ -90,14 +90,13 @@ interface DbState {
 }
 
 /**
- * "Written by snapshot N" is stamped on the value object itself rather than
- * kept in a Set of written keys: a million-entry Set costs more than the
- * whole RDB encoding (its growth and GC), a stamp is one property store.
- * A value carries the stamp of the latest snapshot that wrote it; epochs
- * never repeat, so stale stamps mean nothing.
+ * "Written by snapshot N" is stamped on the value object itself
+ * (KeyState.snapshotEpoch) rather than kept in a Set of written keys: a
+ * million-entry Set costs more than the whole RDB encoding (its growth and
+ * GC), a stamp is one store into a field the value has anyway. A value
+ * carries the stamp of the latest snapshot that wrote it; epochs never
+ * repeat, so stale stamps mean nothing.
  */
-const WRITTEN_BY = Symbol('snapshot-epoch')
-type Stamped = { [WRITTEN_BY]?: number }
 let lastEpoch = 0
 
 /** A deep copy through the portable form the RDB codec uses (a type it cannot save is kept as is and fails at write). */
@@ -204,7 +203,7 @@ class Snapshot implements SnapshotHandle {
       for (const [key, value] of state.db.entries()) {
         // After SWAPDB this iterator walks the other db's keyspace: everything left is in `preserved`.
         if (state.handedOver) break
-        if ((value as Stamped)[WRITTEN_BY] === this.epoch || state.preserved.has(key)) continue
+        if (value.snapshotEpoch === this.epoch || state.preserved.has(key)) continue
         this.write(key, value, state.db.getExpire(key))
         if (++sinceCheck >= 64) {
           sinceCheck = 0
@@ -231,7 +230,7 @@ class Snapshot implements SnapshotHandle {
 
   private write(key: string, value: RedisValue, expireAt: number | undefined): void {
     this.options.writer.key(keyBuffer(key), value, expireAt)
-    ;(value as Stamped)[WRITTEN_BY] = this.epoch
+    value.snapshotEpoch = this.epoch
     this.keysWritten++
   }
 
@@ -254,9 +253,9 @@ class Snapshot implements SnapshotHandle {
       return
     }
     // A stamped value was written already, under this key: every move of a value to another key settles that key first.
-    // Settle the key too: the write may re-insert it (delete + set puts it at the end of the Map) with a new,
-    // unstamped value object that the walk would otherwise reach and write a second time (duplicate key, unloadable file).
-    if ((value as Stamped)[WRITTEN_BY] === this.epoch) {
+    // Settle the key too: the write may re-insert it (delete + set may put it in a slot the walk has yet to reach) with a
+    // new, unstamped value object that the walk would otherwise reach and write a second time (duplicate key, unloadable file).
+    if (value.snapshotEpoch === this.epoch) {
       state.preserved.set(key, null)
       return
     }
@@ -275,7 +274,7 @@ class Snapshot implements SnapshotHandle {
     const state = this.states[db.index]
     if (state === undefined || state.db !== db || state.finished || state.handedOver) return
     for (const [key, value] of db.entries()) {
-      if ((value as Stamped)[WRITTEN_BY] === this.epoch || state.preserved.has(key)) continue
+      if (value.snapshotEpoch === this.epoch || state.preserved.has(key)) continue
       const kept: Preserved = { value, expireAt: db.getExpire(key) }
       state.preserved.set(key, kept)
       this.shared.set(value, kept)
