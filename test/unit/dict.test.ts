@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Dict } from '../../main/server/store/dict'
-
-/** Small deterministic PRNG so a failure reproduces. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
-    return seed / 2 ** 32
-  }
-}
+import { prng } from './helpers/prng'
 
 function scanAll<V>(dict: Dict<V>): string[] {
   const seen: string[] = []
