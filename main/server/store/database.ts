@@ -186,7 +186,7 @@ export class Database {
   /**
    * dbAddRDBLoad: store a key read from an RDB, with its absolute expire time
    * (ms) or undefined. The same effects as set() + setExpire() on a key that
-   * did not exist — snapshot guard, scan tables, memory charge, TTL
+   * did not exist — snapshot guard, memory charge, TTL
    * bookkeeping, modification listeners — without the lookups and checks a
    * load does not need (no expiry of the key being added, no TTL to drop): a
    * million-key full sync or start-up goes through here.

@@ -106,17 +106,21 @@ export class Dict<V> implements Iterable<[string, V]> {
     return this.count
   }
 
-  /** Buckets of the table, for tests and MEMORY's overhead figures. */
+  /** Buckets of the table, for tests. */
   get bucketCount(): number {
     return this.heads.length
   }
 
+  // get, has and delete skip hashing an empty table: unlike a Map's, our hash is not cached on the string,
+  // and the expires table, usually empty, is asked on every write that drops a TTL.
   get(key: string): V | undefined {
+    if (this.count === 0) return undefined
     const slot = this.find(key, hashKey(key))
     return slot === NONE ? undefined : this.slotValues[slot]
   }
 
   has(key: string): boolean {
+    if (this.count === 0) return false
     return this.find(key, hashKey(key)) !== NONE
   }
 
@@ -139,6 +143,7 @@ export class Dict<V> implements Iterable<[string, V]> {
   }
 
   delete(key: string): boolean {
+    if (this.count === 0) return false
     const hash = hashKey(key)
     const bucket = hash & (this.heads.length - 1)
     let previous = NONE
