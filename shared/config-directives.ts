@@ -208,7 +208,7 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   bool('rdb-del-sync-files', false, 'persistence', true, 'Delete RDB files used only for replication'),
   d('dir', 'dir', '', 'persistence', true, 'Working directory: RDB and AOF files go here', { protected: true, ...ON }),
   bool('rdb-save-incremental-fsync', true, 'persistence', true, 'fsync the RDB every 4 MB while saving'),
-  int('rdb-key-save-delay', INT_MIN, INT_MAX, 0, 'persistence', true, 'Testing: microseconds to sleep per key saved', { hidden: true }),
+  int('rdb-key-save-delay', INT_MIN, INT_MAX, 0, 'persistence', true, 'Testing: microseconds to wait per key a BGSAVE, AOF rewrite or full sync writes', { hidden: true, ...ON }),
   int('key-load-delay', INT_MIN, INT_MAX, 0, 'persistence', true, 'Testing: microseconds to sleep per key loaded', { hidden: true }),
   // replication
   d('replicaof', 'replicaof', '', 'replication', false, 'Replicate <masterip> <masterport>', { aliases: ['slaveof'], multiArg: true, ...ON }),

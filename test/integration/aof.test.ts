@@ -184,7 +184,8 @@ describe('appendonly yes on tandem-server', () => {
 
   it('BGREWRITEAOF: new base + incr, history removed, nothing lost under concurrent writes', async () => {
     const dir = newDir()
-    const { server, client } = await tandemIn(dir)
+    // 100 µs per key: the rewrite lasts ~0.2 s, so the second BGREWRITEAOF and the writer's commands meet it in progress.
+    const { server, client } = await tandemIn(dir, ['--rdb-key-save-delay', '100'])
     const writer = new Redis({ port: server.port })
     clients.push(writer)
     await client.rpush('seed', ...Array.from({ length: 20000 }, (_, i) => `s${i}`))

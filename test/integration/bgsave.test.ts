@@ -76,7 +76,8 @@ async function errorOf(p: Promise<unknown>): Promise<string> {
 
 describe('BGSAVE', () => {
   it('replies, INFO fields and log lines as Redis 7.0', async () => {
-    const { server, client } = await tandem()
+    // rdb-key-save-delay (5 µs × 50 000 keys) keeps the first save in progress while the next commands ask about it.
+    const { server, client } = await tandem(['--rdb-key-save-delay', '5'])
     await load(client, 50_000)
     expect((await info(client)).get('rdb_changes_since_last_save')).toBe('50000')
     expect(await client.bgsave()).toBe('Background saving started')
@@ -85,6 +86,7 @@ describe('BGSAVE', () => {
     const during = await info(client)
     expect(during.get('rdb_bgsave_in_progress')).toBe('1')
     await client.set('written-during', 'x')
+    await client.config('SET', 'rdb-key-save-delay', '0')
     const after = await waitForBgsave(client)
     expect(after.get('rdb_last_bgsave_status')).toBe('ok')
     // The write made during the BGSAVE is still unsaved.
@@ -106,6 +108,21 @@ describe('BGSAVE', () => {
     expect((await waitForBgsave(client)).get('rdb_saves')).toBe('3')
   })
 
+  it('rdb-key-save-delay holds a BGSAVE in progress without holding up clients', async () => {
+    const { client } = await tandem(['--rdb-key-save-delay', '500'])
+    await load(client, 2000)
+    const started = Date.now()
+    expect(await client.bgsave()).toBe('Background saving started')
+    // 2000 keys × 500 µs: about a second during which the server still answers.
+    await new Promise((r) => setTimeout(r, 300))
+    expect(await client.ping()).toBe('PONG')
+    expect(await client.set('during', 'x')).toBe('OK')
+    expect((await info(client)).get('rdb_bgsave_in_progress')).toBe('1')
+    await waitForBgsave(client)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+    expect((await info(client)).get('rdb_last_bgsave_status')).toBe('ok')
+  })
+
   it('INFO persistence lists the same fields in the same order as Redis 7.0', async () => {
     if (!hasRealRedis()) return
     const t = await tandem()
@@ -115,7 +132,8 @@ describe('BGSAVE', () => {
 
   it('the file holds the data of the moment BGSAVE began while clients keep writing', async () => {
     if (!hasRealRedis()) return
-    const { server, client } = await tandem()
+    // 20 µs per key: the walk of 100 000 keys lasts about 2 s, so every write below lands while it runs.
+    const { server, client } = await tandem(['--rdb-key-save-delay', '20'])
     await load(client, 100_000)
     await client.rpush('list', 'a', 'b', 'c')
     await client.hset('hash', 'f', 'v')

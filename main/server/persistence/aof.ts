@@ -536,6 +536,7 @@ export class AofEngine {
     const snapshot = startSnapshot(this.server.databases, {
       writer: this.baseWriter(sink, rdbPreamble),
       aux: this.baseAux(rdbPreamble),
+      keyDelayUs: this.server.config.number('rdb-key-save-delay'),
       onDone: (err) => {
         if (this.job?.snapshot === snapshot) this.rewriteDone(err ?? failure)
         else early = { err: err ?? failure }

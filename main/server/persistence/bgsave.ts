@@ -148,6 +148,7 @@ export class BgsaveService {
       snapshot: startSnapshot(server.databases, {
         writer,
         aux: auxFieldsFor(server),
+        keyDelayUs: server.config.number('rdb-key-save-delay'),
         onDone: (err) => void this.complete(job, err),
       }),
     }

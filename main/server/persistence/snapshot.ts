@@ -3,7 +3,7 @@
  * the server keeps serving clients. Node has no fork(), so instead of the
  * kernel's copy-on-write pages this does copy-on-write per key.
  *
- * Interface (used by BGSAVE/SAVE, by the AOF rewrite for its RDB preamble and
+ * Interface (used by BGSAVE, by the AOF rewrite for its RDB preamble and
  * by replication for a full sync):
  *
  *   const snap = startSnapshot(server.databases, {
@@ -16,7 +16,11 @@
  *
  * `sliceMs` (default 3) bounds the work per event-loop turn; between slices
  * the walk yields with setImmediate so clients are served.
- * `runSnapshotSync` writes the same image in one go (SAVE, SHUTDOWN).
+ * `keyDelayUs` is Redis's `rdb-key-save-delay` (a testing knob: a save that
+ * stays in progress long enough to write under it). Redis sleeps in its fork
+ * child; here the walk owes the time and waits it out between slices with a
+ * timer, so the server keeps serving meanwhile.
+ * `runSnapshotSync` writes the same image in one go (the AOF base written at start-up).
  *
  * How the image stays point-in-time:
  * - Each database is walked through its keyspace Map iterator, which stays
@@ -55,6 +59,11 @@ export interface SnapshotOptions {
   readonly aux: readonly (readonly [string, string])[]
   /** Work per event-loop turn, in ms (default 3). */
   readonly sliceMs?: number
+  /**
+   * `rdb-key-save-delay`: µs to wait per key the walk writes; negative -N
+   * waits 1 µs for one key in N, as Redis's debugDelay. Default 0.
+   */
+  readonly keyDelayUs?: number
   /** Called once: without an error after writer.finish(), or with the first error. Never after cancel(). */
   onDone(err?: Error): void
 }
@@ -121,6 +130,9 @@ class Snapshot implements SnapshotHandle {
   private walking = false
   private deadline = 0
   private readonly sliceMs: number
+  private readonly keyDelayUs: number
+  /** Delay (rdb-key-save-delay) owed by the keys written since the last wait, in µs. */
+  private owedUs = 0
   private readonly guard = (db: Database, key: string): void => this.beforeWrite(db, key)
   private readonly flushGuard = (db: Database): void => this.beforeFlush(db)
 
@@ -129,6 +141,7 @@ class Snapshot implements SnapshotHandle {
     private readonly options: SnapshotOptions,
   ) {
     this.sliceMs = options.sliceMs ?? 3
+    this.keyDelayUs = options.keyDelayUs ?? 0
     this.states = databases.map((db) => ({
       db,
       finished: db.storedKeyCount === 0,
@@ -169,10 +182,20 @@ class Snapshot implements SnapshotHandle {
   }
 
   schedule(): void {
-    setImmediate(() => {
+    const next = (): void => {
       if (!this.inProgress) return
       if (!this.step(this.sliceMs)) this.schedule()
-    })
+    }
+    const waitMs = this.takeOwedMs()
+    if (waitMs > 0) setTimeout(next, waitMs)
+    else setImmediate(next)
+  }
+
+  /** The whole milliseconds of key delay owed, now considered paid. */
+  private takeOwedMs(): number {
+    const ms = Math.floor(this.owedUs / 1000)
+    this.owedUs -= ms * 1000
+    return ms
   }
 
   cancel(): void {
@@ -205,6 +228,7 @@ class Snapshot implements SnapshotHandle {
         if (state.handedOver) break
         if (value.snapshotEpoch === this.epoch || state.preserved.has(key)) continue
         this.write(key, value, state.db.getExpire(key))
+        if (this.keyDelayUs !== 0 && this.oweKeyDelay()) yield
         if (++sinceCheck >= 64) {
           sinceCheck = 0
           if (performance.now() >= this.deadline) yield
@@ -216,6 +240,7 @@ class Snapshot implements SnapshotHandle {
         writer.key(keyBuffer(key), kept.value, kept.expireAt)
         this.keysWritten++
         state.preserved.set(key, null)
+        if (this.keyDelayUs !== 0 && this.oweKeyDelay()) yield
         if (++sinceCheck >= 64) {
           sinceCheck = 0
           if (performance.now() >= this.deadline) yield
@@ -226,6 +251,14 @@ class Snapshot implements SnapshotHandle {
     }
     this.current = -1
     writer.finish()
+  }
+
+  /** Adds one key's delay (debugDelay's rule); true once a millisecond or more is owed. */
+  private oweKeyDelay(): boolean {
+    const us = this.keyDelayUs
+    if (us > 0) this.owedUs += us
+    else if (Math.floor(Math.random() * -us) === 0) this.owedUs += 1
+    return this.owedUs >= 1000
   }
 
   private write(key: string, value: RedisValue, expireAt: number | undefined): void {
@@ -295,10 +328,10 @@ export function startSnapshot(databases: readonly Database[], options: SnapshotO
   return snapshot
 }
 
-/** The same image written in one go, blocking (SAVE, SHUTDOWN SAVE). Throws the writer's error. */
+/** The same image written in one go, blocking (the AOF base at start-up). Throws the writer's error. */
 export function runSnapshotSync(
   databases: readonly Database[],
-  options: Omit<SnapshotOptions, 'onDone' | 'sliceMs'>,
+  options: Omit<SnapshotOptions, 'onDone' | 'sliceMs' | 'keyDelayUs'>,
 ): void {
   let failure: Error | undefined
   const snapshot = new Snapshot(databases, { ...options, onDone: (err) => (failure = err) })

@@ -244,7 +244,12 @@ export class FullSync {
       this.socketDone(job, undefined)
       return
     }
-    job.snapshot = startSnapshot(server.databases, { writer, aux, onDone: (err) => this.socketDone(job, err) })
+    job.snapshot = startSnapshot(server.databases, {
+      writer,
+      aux,
+      keyDelayUs: server.config.number('rdb-key-save-delay'),
+      onDone: (err) => this.socketDone(job, err),
+    })
   }
 
   private socketDone(job: SocketJob, err: Error | undefined): void {
