@@ -517,18 +517,16 @@ export class Database {
 
   private remove(k: string): boolean {
     if (this.writeGuards.length !== 0 && this.dict.has(k)) this.guard(k)
-    const value = this.dict.get(k)
+    const value = this.dict.take(k)
     if (value === undefined) return false
-    this.dict.delete(k)
     this.memory.removed(value)
     this.dropExpire(k)
     return true
   }
 
   private dropExpire(k: string): boolean {
-    const at = this.expires.get(k)
+    const at = this.expires.take(k)
     if (at === undefined) return false
-    this.expires.delete(k)
     this.expireSum -= at - this.epochBase
     if (this.expires.size === 0) this.expireSum = 0
     return true

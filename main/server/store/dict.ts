@@ -111,7 +111,7 @@ export class Dict<V> implements Iterable<[string, V]> {
     return this.heads.length
   }
 
-  // get, has and delete skip hashing an empty table: unlike a Map's, our hash is not cached on the string,
+  // get, has and take skip hashing an empty table: unlike a Map's, our hash is not cached on the string,
   // and the expires table, usually empty, is asked on every write that drops a TTL.
   get(key: string): V | undefined {
     if (this.count === 0) return undefined
@@ -143,7 +143,12 @@ export class Dict<V> implements Iterable<[string, V]> {
   }
 
   delete(key: string): boolean {
-    if (this.count === 0) return false
+    return this.take(key) !== undefined
+  }
+
+  /** Removes `key` and returns its value (dictUnlink): one lookup where get + delete make two. */
+  take(key: string): V | undefined {
+    if (this.count === 0) return undefined
     const hash = hashKey(key)
     const bucket = hash & (this.heads.length - 1)
     let previous = NONE
@@ -152,7 +157,8 @@ export class Dict<V> implements Iterable<[string, V]> {
       previous = slot
       slot = this.next[slot]
     }
-    if (slot === NONE) return false
+    if (slot === NONE) return undefined
+    const value = this.slotValues[slot]
     if (previous === NONE) this.heads[bucket] = this.next[slot]
     else this.next[previous] = this.next[slot]
     this.slotKeys[slot] = undefined
@@ -164,7 +170,7 @@ export class Dict<V> implements Iterable<[string, V]> {
     if (this.heads.length > MIN_BUCKETS && this.count * 10 < this.heads.length) {
       this.rebuild(Math.max(MIN_BUCKETS, nextPowerOfTwo(this.count)))
     } else if (this.shouldCompact()) this.rebuild(this.heads.length)
-    return true
+    return value
   }
 
   /**
