@@ -129,6 +129,8 @@ class Snapshot implements SnapshotHandle {
   /** True while the walk runs (a generator cannot be closed from inside itself). */
   private walking = false
   private deadline = 0
+  /** Keys written since the walk last read the clock. */
+  private sinceClockCheck = 0
   private readonly sliceMs: number
   private readonly keyDelayUs: number
   /** Delay (rdb-key-save-delay) owed by the keys written since the last wait, in µs. */
@@ -217,7 +219,6 @@ class Snapshot implements SnapshotHandle {
   private *walkAll(): Generator<void, void, void> {
     const { writer } = this.options
     writer.header(this.options.aux)
-    let sinceCheck = 0
     for (let i = 0; i < this.states.length; i++) {
       const state = this.states[i]
       if (state.finished) continue
@@ -228,11 +229,7 @@ class Snapshot implements SnapshotHandle {
         if (state.handedOver) break
         if (value.snapshotEpoch === this.epoch || state.preserved.has(key)) continue
         this.write(key, value, state.db.getExpire(key))
-        if (this.keyDelayUs !== 0 && this.oweKeyDelay()) yield
-        if (++sinceCheck >= 64) {
-          sinceCheck = 0
-          if (performance.now() >= this.deadline) yield
-        }
+        if (this.pauseAfterKey()) yield
       }
       for (const [key, kept] of state.preserved) {
         if (kept === null) continue
@@ -240,11 +237,7 @@ class Snapshot implements SnapshotHandle {
         writer.key(keyBuffer(key), kept.value, kept.expireAt)
         this.keysWritten++
         state.preserved.set(key, null)
-        if (this.keyDelayUs !== 0 && this.oweKeyDelay()) yield
-        if (++sinceCheck >= 64) {
-          sinceCheck = 0
-          if (performance.now() >= this.deadline) yield
-        }
+        if (this.pauseAfterKey()) yield
       }
       state.finished = true
       state.preserved.clear()
@@ -253,12 +246,19 @@ class Snapshot implements SnapshotHandle {
     writer.finish()
   }
 
-  /** Adds one key's delay (debugDelay's rule); true once a millisecond or more is owed. */
-  private oweKeyDelay(): boolean {
+  /** After each key the walk writes: true when it should yield (a millisecond of key delay owed, or the slice used up). */
+  private pauseAfterKey(): boolean {
     const us = this.keyDelayUs
-    if (us > 0) this.owedUs += us
-    else if (Math.floor(Math.random() * -us) === 0) this.owedUs += 1
-    return this.owedUs >= 1000
+    if (us !== 0) {
+      // debugDelay's rule: -N waits 1 µs for one key in N.
+      if (us > 0) this.owedUs += us
+      else if (Math.floor(Math.random() * -us) === 0) this.owedUs += 1
+      if (this.owedUs >= 1000) return true
+    }
+    // The clock is read every 64 keys only.
+    if (++this.sinceClockCheck < 64) return false
+    this.sinceClockCheck = 0
+    return performance.now() >= this.deadline
   }
 
   private write(key: string, value: RedisValue, expireAt: number | undefined): void {
